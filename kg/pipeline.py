@@ -1,0 +1,661 @@
+"""The named steps of a build, the run manifest, and the per-document extraction cache.
+
+A build is a sequence of named, timed steps (``decisions → extract → documents → assemble → curation →
+graphs → export → validate``); each records counters in a JSON run manifest (``data/cache/manifest.json``)
+so a slow or surprising run can be explained after the fact.
+
+Why it is shaped like this:
+
+* **Nothing is written before everything that can fail on user input has been read.** The decisions file is
+  parsed first (a malformed line stops the build with the store untouched); all extraction goes into the
+  cache before the first store write.
+* **Streaming.** Documents flow from the readers through the extractor into the cache one at a time; later
+  steps stream back from the cache. No step holds a list of all Documents (claims are held by assembly,
+  which is unavoidable: merging needs them).
+* **Caching.** Extractions are cached by ``(Document.content_hash, Extractor.version)``; a document graph is
+  rewritten only when its *graph hash* (record + extraction + code of the RDF mapping) changed; the assembled
+  graphs, exports and validation are skipped when the fingerprint of everything they depend on is unchanged.
+  A no-change rebuild therefore re-reads the sources and does almost nothing else (it does not even load
+  the NLP pipeline: the extractor's version is remembered under a cheap key).
+* **Per-store catalog.** The cache database remembers which documents each store holds (keyed by store path
+  or endpoint), so ``igfkg ingest`` adds to the corpus and every assembly covers all documents of the store.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+import json
+import os
+import sqlite3
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from kg import __version__
+from kg.errors import IgfkgError
+from kg.model import Document, DocumentExtraction, from_dict, to_dict, to_json
+from kg.settings import Settings
+
+MANIFEST_NAME = "manifest.json"
+CACHE_NAME = "build.sqlite"
+EXPORT_FILES = ("igfkg.ttl", "igfkg.jsonld", "igfkg.trig")
+_CODE_MODULES = ("kg.rdf", "kg.assembly", "kg.curation", "kg.export", "kg.ontology", "kg.store")
+
+
+# ----------------------------------------------------------------------------------------------- manifest
+
+
+@dataclass
+class Step:
+    """One named step of a run: wall time and counters (documents read, cache hits, graphs written...)."""
+
+    name: str
+    seconds: float = 0.0
+    counters: dict[str, Any] = field(default_factory=dict)
+    peak_rss_mb: int = 0  # the process's peak RSS so far: shows which step made memory grow
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.counters[key] = self.counters.get(key, 0) + n
+
+
+@dataclass
+class Manifest:
+    """What a run did, step by step; written as JSON next to the cache."""
+
+    command: str
+    steps: list[Step] = field(default_factory=list)
+    started: str = ""
+    seconds: float = 0.0
+    versions: dict[str, str] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[Step]:
+        step = Step(name)
+        self.steps.append(step)
+        start = time.perf_counter()
+        try:
+            yield step
+        finally:
+            step.seconds = round(time.perf_counter() - start, 4)
+            step.peak_rss_mb = _peak_rss_mb()
+
+    def get(self, name: str) -> Step:
+        return next(s for s in self.steps if s.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"command": self.command, "started": self.started, "seconds": self.seconds,
+                "versions": self.versions, "steps": [dataclasses.asdict(s) for s in self.steps]}
+
+    def write(self, path: Path) -> None:
+        _atomic_write(path, json.dumps(self.to_dict(), indent=2, sort_keys=True, default=str) + "\n")
+
+
+@dataclass
+class IngestReport:
+    """Counts of a run's input: documents read (new or changed + unchanged), duplicates skipped, failures."""
+
+    read: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    written: int = 0  # document graphs (re)written to the store
+    unchanged: int = 0  # documents whose graph was already up to date
+    manifest: Manifest | None = None
+
+    @property
+    def nothing_read(self) -> bool:
+        return self.read == 0
+
+
+@dataclass
+class BuildReport(IngestReport):
+    """An ingest report plus the graph's summary, orphaned decisions, exports and the SHACL verdict."""
+
+    summary: dict[str, Any] = field(default_factory=dict)
+    orphaned: list[str] = field(default_factory=list)
+    exports: list[str] = field(default_factory=list)
+    conforms: bool | None = None
+    validation: str = ""
+
+
+# -------------------------------------------------------------------------------------------------- cache
+
+
+class Cache:
+    """SQLite file under ``settings.cache_dir``: extractions, document records, and each store's catalog.
+
+    One file (not one per document) because 10^5 small files are slow on every filesystem and hard to
+    clean; SQLite gives atomic batched writes for free. Losing it only costs time: everything in it can be
+    recomputed from the sources.
+    """
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS extraction (content_hash TEXT, version TEXT, payload TEXT NOT NULL,
+        PRIMARY KEY (content_hash, version));
+    CREATE TABLE IF NOT EXISTS record (record_hash TEXT PRIMARY KEY, payload TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS catalog (store TEXT, doc_id TEXT, record_hash TEXT, content_hash TEXT,
+        version TEXT, graph_hash TEXT, PRIMARY KEY (store, doc_id));
+    CREATE TABLE IF NOT EXISTS state (store TEXT, key TEXT, value TEXT, PRIMARY KEY (store, key));
+    """
+
+    def __init__(self, path: Path, store_key: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(str(path), isolation_level=None)
+            self.db.executescript(self.SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise IgfkgError(f"extraction cache is unreadable: {exc}", where=str(path),
+                             hint="delete the file; it is rebuilt from the sources") from None
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.store = store_key
+        self._pending = 0
+
+    def close(self) -> None:
+        self.commit()
+        self.db.close()
+
+    def begin(self) -> None:
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+
+    def commit(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self._pending = 0
+
+    def _tick(self) -> None:
+        self._pending += 1
+        if self._pending >= 500:
+            self.commit()
+            self.begin()
+
+    # extractions are keyed by what extraction reads (content hash) and who read it (extractor version)
+    def has_extraction(self, content_hash: str, version: str) -> bool:
+        return self.db.execute("SELECT 1 FROM extraction WHERE content_hash=? AND version=?",
+                               (content_hash, version)).fetchone() is not None
+
+    def put_extraction(self, extraction: DocumentExtraction, version: str) -> None:
+        payload = json.dumps({"mentions": to_dict(extraction.mentions), "claims": to_dict(extraction.claims),
+                              "evidence": to_dict(extraction.evidence)}, ensure_ascii=False, sort_keys=True)
+        self.begin()
+        self.db.execute("INSERT OR REPLACE INTO extraction VALUES (?,?,?)",
+                        (extraction.document.content_hash, version, payload))
+        self._tick()
+
+    def put_record(self, document: Document) -> str:
+        payload = to_json(document)
+        record_hash = hashlib.sha256(payload.encode()).hexdigest()[:16]
+        self.begin()
+        self.db.execute("INSERT OR IGNORE INTO record VALUES (?,?)", (record_hash, payload))
+        self._tick()
+        return record_hash
+
+    def catalog(self) -> dict[str, tuple[str, str, str, str]]:
+        """doc_id → (record_hash, content_hash, version, graph_hash) for this store."""
+        rows = self.db.execute("SELECT doc_id, record_hash, content_hash, version, graph_hash FROM catalog "
+                               "WHERE store=?", (self.store,))
+        return {r[0]: tuple(r[1:]) for r in rows}  # type: ignore[misc]
+
+    def set_catalog(self, doc_id: str, record_hash: str, content_hash: str, version: str, graph_hash: str) -> None:
+        self.begin()
+        self.db.execute("INSERT OR REPLACE INTO catalog VALUES (?,?,?,?,?,?)",
+                        (self.store, doc_id, record_hash, content_hash, version, graph_hash))
+        self._tick()
+
+    def extraction(self, record_hash: str, content_hash: str, version: str) -> DocumentExtraction:
+        record = self.db.execute("SELECT payload FROM record WHERE record_hash=?", (record_hash,)).fetchone()
+        payload = self.db.execute("SELECT payload FROM extraction WHERE content_hash=? AND version=?",
+                                  (content_hash, version)).fetchone()
+        if record is None or payload is None:
+            raise IgfkgError(f"extraction cache misses {content_hash}", where=str(self.store),
+                             hint="delete data/cache and rebuild")
+        return _decode_extraction(record[0], payload[0], version)
+
+    def iter_catalog(self) -> Iterator[DocumentExtraction]:
+        """Every document of this store with its cached extraction, in document-ID order (streamed)."""
+        rows = self.db.execute(
+            "SELECT r.payload, e.payload, c.version FROM catalog c JOIN record r ON r.record_hash = c.record_hash "
+            "JOIN extraction e ON e.content_hash = c.content_hash AND e.version = c.version "
+            "WHERE c.store=? ORDER BY c.doc_id", (self.store,))
+        for record, payload, version in rows:
+            yield _decode_extraction(record, payload, version)
+
+    def get_state(self, key: str, scope: str | None = None) -> str | None:
+        """A remembered value for this store (or ``scope="*"``: for every store)."""
+        row = self.db.execute("SELECT value FROM state WHERE store=? AND key=?", (scope or self.store, key)).fetchone()
+        return row[0] if row else None
+
+    def set_state(self, key: str, value: str, scope: str | None = None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO state VALUES (?,?,?)", (scope or self.store, key, value))
+
+
+def _decode_extraction(record: str, payload: str, version: str) -> DocumentExtraction:
+    data = json.loads(payload)
+    data["document"] = json.loads(record)
+    data["extractor_version"] = version
+    return from_dict(DocumentExtraction, data)
+
+
+# ------------------------------------------------------------------------------------------------- steps
+
+
+def ingest(settings: Settings, paths: Sequence[str | Path], fmt: str | None = None, recursive: bool = False,
+           progress: bool = False, warn: Callable[[str], None] | None = None) -> IngestReport:
+    """Add literature to the store: read, extract (cached), replace each changed document's graph, then
+    re-assemble the KG over every document the store holds. Re-ingesting unchanged input changes nothing."""
+    return _Run(settings, "ingest", progress=progress, warn=warn).run(paths, include_raw=False, fmt=fmt,
+                                                                      recursive=recursive, export=False)
+
+
+def build(settings: Settings, inputs: Sequence[str | Path] = (), export: bool = True, fmt: str | None = None,
+          progress: bool = False, warn: Callable[[str], None] | None = None) -> BuildReport:
+    """The main job: ``data/raw/`` plus ``inputs`` → extraction → store → assembled, curated KG → exports in
+    ``data/rdf/`` → SHACL validation → summary."""
+    return _Run(settings, "build", progress=progress, warn=warn).run(inputs, include_raw=True, fmt=fmt,
+                                                                     recursive=True, export=export)
+
+
+class _Run:
+    def __init__(self, settings: Settings, command: str, progress: bool,
+                 warn: Callable[[str], None] | None) -> None:
+        self.settings = settings
+        self.progress = progress
+        self.warn = warn or (lambda message: None)  # told about each bad file/record as it happens
+        self.manifest = Manifest(command, started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                 versions={"igfkg": __version__})
+        self.report = BuildReport(manifest=self.manifest)
+        self.version = ""
+
+    def run(self, inputs: Sequence[str | Path], *, include_raw: bool, fmt: str | None, recursive: bool,
+            export: bool) -> BuildReport:
+        start = time.perf_counter()
+        settings = self.settings
+        paths = [Path(p) for p in inputs]
+        if include_raw and settings.raw_dir.is_dir():
+            paths.insert(0, settings.raw_dir)
+        if not paths:
+            raise IgfkgError("nothing to read", where=str(settings.raw_dir),
+                             hint="put records in data/raw/ or pass --input PATH")
+        cache = Cache(settings.cache_dir / CACHE_NAME, store_key(settings))
+        try:
+            decisions = self.step_decisions()
+            seen = self.step_extract(cache, paths, fmt, recursive)
+            if self.report.nothing_read:
+                where = ", ".join(str(p) for p in paths)
+                raise IgfkgError("no document could be read", where=where,
+                                 hint="see the errors above" if self.report.failed else "check the paths and --format")
+            store = self.open_store()
+            try:
+                self.step_documents(cache, store, seen)
+                self.step_graph(cache, store, decisions, export)
+            finally:
+                close = getattr(store, "close", None)
+                if close:
+                    close()
+        finally:
+            cache.close()
+            self.manifest.seconds = round(time.perf_counter() - start, 3)
+            self.manifest.write(settings.cache_dir / MANIFEST_NAME)
+        return self.report
+
+    # -- step 1: decisions first, so a malformed line stops the build before anything is written
+    def step_decisions(self) -> list[Any]:
+        with self.manifest.step("decisions") as step:
+            from kg.curation import DecisionLog
+
+            path = self.settings.decisions_file
+            decisions = list(DecisionLog(path).read()) if path.exists() else []
+            step.counters["decisions"] = len(decisions)
+            return decisions
+
+    # -- step 2: read sources and extract, streaming; cache misses go through the extractor in batches
+    def step_extract(self, cache: Cache, paths: list[Path], fmt: str | None,
+                     recursive: bool) -> list[tuple[str, str, str]]:
+        from kg.sources import read_paths
+
+        report, seen_ids = self.report, set()
+        seen: list[tuple[str, str, str]] = []  # (doc_id, record_hash, content_hash): small, not Documents
+        with self.manifest.step("extract") as step:
+            # The extractor (spaCy + lexicon ruler) takes seconds to load: a no-change rebuild must not pay
+            # for it. Its version is remembered under a cheap key of everything it is made of.
+            memo_key = "extractor:" + extractor_key(self.settings)
+            version = cache.get_state(memo_key, scope="*")
+            extractor = None
+            if version is None:
+                extractor = self.extractor()
+                version = extractor.version
+                cache.set_state(memo_key, version, scope="*")
+            self.version = self.manifest.versions["extractor"] = version
+            bar = _progress(self.progress, "documents")
+
+            def misses() -> Iterator[Document]:
+                for item in read_paths(paths, fmt=fmt, recursive=recursive):
+                    if isinstance(item, IgfkgError):
+                        report.failed += 1
+                        report.errors.append(str(item))
+                        self.warn(str(item))
+                        continue
+                    if item.id in seen_ids:
+                        report.skipped += 1
+                        step.count("duplicates")
+                        continue
+                    seen_ids.add(item.id)
+                    report.read += 1
+                    bar.update(1)
+                    seen.append((item.id, cache.put_record(item), item.content_hash))
+                    if cache.has_extraction(item.content_hash, version):
+                        step.count("cache_hits")
+                        continue
+                    yield item
+
+            pending = misses()
+            first = next(pending, None)
+            if first is not None:
+                if extractor is None:
+                    extractor = self.extractor()
+                    if extractor.version != version:  # the memo key missed a factor: never trust it again
+                        cache.set_state(memo_key, extractor.version, scope="*")
+                        raise IgfkgError("the extractor changed while its cached version was in use",
+                                         hint="run the build again")
+                for extraction in extractor.extract_many(itertools.chain([first], pending),
+                                                         n_process=self.settings.n_process,
+                                                         batch_size=self.settings.batch_size):
+                    cache.put_extraction(extraction, version)
+                    step.count("extracted")
+            cache.commit()
+            bar.close()
+            step.counters.update(read=report.read, failed=report.failed)
+        return seen
+
+    def extractor(self) -> Any:
+        from kg.extraction import Extractor
+
+        return Extractor(self.settings, model=self.settings.model)
+
+    def open_store(self) -> Any:
+        from kg.store import open_store
+
+        return open_store(self.settings)
+
+    # -- step 3: replace each changed document's named graph (one transaction per document)
+    def step_documents(self, cache: Cache, store: Any, seen: list[tuple[str, str, str]]) -> None:
+        from kg.rdf import document_quads, extraction_quads
+        from kg.vocab import document_graph
+
+        with self.manifest.step("documents") as step:
+            catalog = cache.catalog()
+            present = _graph_names(store)
+            code = code_fingerprint(("kg.rdf",))
+            for doc_id, record_hash, content_hash in seen:
+                graph_hash = hashlib.sha256(f"{record_hash}|{content_hash}|{self.version}|{code}".encode()
+                                            ).hexdigest()[:16]
+                old = catalog.get(doc_id)
+                graph = document_graph(doc_id)
+                if old is not None and old[3] == graph_hash and (present is None or graph in present):
+                    self.report.unchanged += 1
+                    continue
+                extraction = cache.extraction(record_hash, content_hash, self.version)
+                quads = [*document_quads(extraction.document), *extraction_quads(extraction)]
+                store.replace_graph(graph, quads)
+                cache.set_catalog(doc_id, record_hash, content_hash, self.version, graph_hash)
+                self.report.written += 1
+            cache.commit()
+            step.counters.update(written=self.report.written, unchanged=self.report.unchanged,
+                                 documents_in_store=len(cache.catalog()))
+
+    # -- steps 4-8: assemble → replay curation → KG/curation/ontology graphs → export → validate
+    def step_graph(self, cache: Cache, store: Any, decisions: list[Any], export: bool) -> None:
+        settings, report = self.settings, self.report
+        catalog = cache.catalog()
+        fingerprint = hashlib.sha256(json.dumps(
+            [sorted((k, v[3]) for k, v in catalog.items()), [to_json(d) for d in decisions],
+             code_fingerprint(_CODE_MODULES), _ontology_fingerprint(), export, str(settings.rdf_dir.resolve())]
+        ).encode()).hexdigest()[:16]
+        previous = cache.get_state("fingerprint")
+        outputs_intact = not export or all(
+            _file_hash(settings.rdf_dir / name) == cache.get_state("export:" + name) for name in EXPORT_FILES)
+        if previous == fingerprint and outputs_intact and _has_graph(store, _kg_graph()):
+            saved = json.loads(cache.get_state("result") or "{}")
+            report.summary, report.orphaned = saved.get("summary", {}), saved.get("orphaned", [])
+            report.conforms, report.exports = saved.get("conforms"), saved.get("exports", [])
+            for name in ("assemble", "curation", "graphs", *(("export", "validate") if export else ())):
+                with self.manifest.step(name) as step:
+                    step.counters["skipped"] = "unchanged inputs"
+            return
+
+        with self.manifest.step("assemble") as step:
+            from kg.assembly import assemble
+
+            tally = _Tally()
+            assembled = list(assemble(tally.watch(cache.iter_catalog())))
+            step.counters.update(documents=tally.documents, mentions=tally.mentions, claims=len(assembled))
+
+        with self.manifest.step("curation") as step:
+            from kg.curation import replay
+
+            replayed = replay(assembled, decisions)
+            claims = list(replayed.all_claims)  # curated view + the machine claims curators corrected away
+            report.orphaned = sorted(_orphan_line(d) for d in replayed.orphaned)
+            step.counters.update(decisions=len(decisions), orphaned=len(report.orphaned), claims=len(claims))
+
+        with self.manifest.step("graphs") as step:
+            from kg.rdf import assembled_quads, curation_quads
+            from kg.vocab import GRAPH_CURATION, GRAPH_ONTOLOGY
+
+            kg_quads = list(assembled_quads(claims, _terms(claims)))
+            curation = list(curation_quads(decisions))
+            ontology = _ontology_quads()
+            store.replace_graph(_kg_graph(), kg_quads)
+            store.replace_graph(GRAPH_CURATION, curation)
+            store.replace_graph(GRAPH_ONTOLOGY, ontology)
+            step.counters.update(kg_quads=len(kg_quads), curation_quads=len(curation), ontology_quads=len(ontology))
+
+        report.summary = summarize(tally, claims, report.orphaned)
+        if export:
+            with self.manifest.step("export") as step:
+                report.exports = self.export(store)
+                step.counters["files"] = len(report.exports)
+            with self.manifest.step("validate") as step:
+                report.conforms, report.validation = self.validate()
+                step.counters["conforms"] = report.conforms
+            for name in EXPORT_FILES:
+                cache.set_state("export:" + name, _file_hash(settings.rdf_dir / name) or "")
+        cache.set_state("result", json.dumps({"summary": report.summary, "orphaned": report.orphaned,
+                                              "conforms": report.conforms, "exports": report.exports}))
+        cache.set_state("fingerprint", fingerprint)
+
+    def export(self, store: Any) -> list[str]:
+        """``igfkg.ttl`` (assembled/curated KG, canonical Turtle), ``igfkg.jsonld`` (compact context),
+        ``igfkg.trig`` (the full dataset with provenance), written atomically."""
+        from kg import export as exporter
+
+        out = self.settings.rdf_dir
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, fmt, graphs in (("igfkg.ttl", "ttl", [_kg_graph()]), ("igfkg.jsonld", "jsonld", [_kg_graph()]),
+                                  ("igfkg.trig", "trig", None)):
+            tmp = out / (name + ".tmp")
+            with open(tmp, "wb") as fh:
+                exporter.export(store, fh, fmt=fmt, graphs=graphs)
+            os.replace(tmp, out / name)
+            written.append(str(out / name))
+        return written
+
+    def validate(self) -> tuple[bool | None, str]:
+        """SHACL-validate the full dataset export against ``ontology/shapes.ttl``; the report goes to
+        ``data/cache/shacl.txt``."""
+        try:
+            from kg.ontology import validate_file
+        except ImportError:  # TODO(pipeline): the ontology's SHACL helper has not landed yet
+            return None, "SHACL helper not available"
+        result = validate_file(self.settings.rdf_dir / "igfkg.trig")
+        conforms, text = bool(result.conforms), str(getattr(result, "text", ""))
+        _atomic_write(self.settings.cache_dir / "shacl.txt", text or ("Conforms: True\n" if conforms else ""))
+        return conforms, text
+
+
+# ----------------------------------------------------------------------------------------------- summary
+
+
+class _Tally:
+    """Counts documents, mentions and grounded entities while assembly streams the extractions past."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.mentions = 0
+        self.entities: set[str] = set()
+
+    def watch(self, extractions: Iterable[DocumentExtraction]) -> Iterator[DocumentExtraction]:
+        for extraction in extractions:
+            self.documents += 1
+            self.mentions += len(extraction.mentions)
+            self.entities.update(m.grounding.curie for m in extraction.mentions if m.grounding)
+            yield extraction
+
+
+def summarize(tally: _Tally, claims: Sequence[Any], orphaned: Sequence[str]) -> dict[str, Any]:
+    """Documents, mentions, entities, claims by predicate and by status, conflicts, orphaned decisions."""
+    by_predicate = Counter(c.claim.predicate.value for c in claims)
+    by_status = Counter(c.status.value for c in claims)
+    conflicts = sum(1 for c in claims if c.conflicts)
+    return {"documents": tally.documents, "mentions": tally.mentions, "entities": len(tally.entities),
+            "claims": len(claims), "claims_by_predicate": dict(sorted(by_predicate.items())),
+            "claims_by_status": dict(sorted(by_status.items())), "conflicting_claims": conflicts,
+            "orphaned_decisions": len(orphaned)}
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+
+def store_key(settings: Settings) -> str:
+    """Which store a catalog belongs to: the endpoint URL or the store directory's absolute path."""
+    return settings.endpoint or str(Path(settings.store).resolve())
+
+
+def _kg_graph() -> str:
+    from kg.vocab import GRAPH_KG
+
+    return GRAPH_KG
+
+
+def _graph_names(store: Any) -> set[str] | None:
+    """Named graphs the store holds (so a deleted store is noticed), or None if the store cannot say."""
+    names = getattr(store, "graph_names", None)
+    if names is None:
+        return None
+    return {str(getattr(g, "value", g)) for g in names()}
+
+
+def _has_graph(store: Any, graph: str) -> bool:
+    names = _graph_names(store)
+    return names is None or graph in names
+
+
+def _orphan_line(orphan: Any) -> str:
+    """One line per orphaned decision: what it was about and why it found no claim."""
+    d = getattr(orphan, "curation", orphan)
+    what = " ".join(x for x in (d.subject, d.predicate, d.object) if x)
+    line = f"{d.claim_id} {d.decision.value} by {d.curator}" + (f" ({what})" if what else "")
+    reason = getattr(orphan, "reason", "")
+    candidates = getattr(orphan, "candidates", ())
+    return line + (f": {reason}" if reason else "") + (f"; now {', '.join(candidates)}?" if candidates else "")
+
+
+def _terms(claims: Sequence[Any]) -> dict[str, Any]:
+    """Lexicon terms (label, type, cross-references) of every claim argument, for the KG graph."""
+    from kg.ontology import load_lexicon
+
+    lexicon = load_lexicon()
+    curies = {c for ac in claims for c in (ac.claim.subject.curie, ac.claim.object.curie)}
+    return {c: t for c in sorted(curies) if (t := lexicon.term(c)) is not None}
+
+
+def _ontology_quads() -> list[Any]:
+    from kg.rdf import ontology_quads
+
+    return list(ontology_quads())
+
+
+def _ontology_fingerprint() -> str:
+    root = Path(__file__).resolve().parents[1] / "ontology"
+    h = hashlib.sha256()
+    for path in sorted(root.glob("*.ttl")) if root.is_dir() else []:
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def code_fingerprint(modules: Iterable[str]) -> str:
+    """Hash of the source of the modules that shape a step's output: a code change invalidates the
+    step's cached result even when nobody bumped a version."""
+    import importlib.util
+
+    h = hashlib.sha256(__version__.encode())
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        if spec and spec.origin and os.path.exists(spec.origin):
+            h.update(name.encode() + Path(spec.origin).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def extractor_key(settings: Settings) -> str:
+    """Cheap key of everything an extractor is made of (code, lexicon files, resolved parser model and its
+    files, spaCy version): equal keys give equal ``Extractor.version`` without loading the pipeline."""
+    import importlib.metadata
+    import importlib.util
+
+    from kg.lexicon import lexicon_version, ontology_dir_from_env
+    from kg.nlp import resolve_model
+
+    model = resolve_model(settings.model)
+    spec = importlib.util.find_spec(model) if model != "none" else None
+    meta = Path(spec.origin).parent / "meta.json" if spec and spec.origin else None
+    nlp_modules = ["kg.extraction", "kg.lexicon", *(f"kg.nlp.{p.stem}" for p in
+                                                   sorted((Path(__file__).parent / "nlp").glob("*.py")))]
+    parts = [code_fingerprint(nlp_modules), lexicon_version(ontology_dir_from_env()), model,
+             meta.read_text() if meta and meta.exists() else "", importlib.metadata.version("spacy")]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _peak_rss_mb() -> int:
+    import resource
+
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB on Linux
+
+
+def _file_hash(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(enabled: bool, unit: str) -> Any:
+    if not enabled:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(unit=" " + unit, desc="reading + extracting", leave=False)
