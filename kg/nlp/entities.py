@@ -1,0 +1,388 @@
+"""Entity recognition and grounding from the ontology's lexicon, scoped by the abstract's abbreviations.
+
+Why not spaCy's PhraseMatcher/EntityRuler: building one over ~200k HGNC/MeSH/FamPlex strings takes tens of
+seconds, and it matches whole spaCy tokens, while biomedical names live *inside* tokens ("IGF-1-induced",
+"IGF1R/IR"). We instead cut the text into word units (``\\w+`` runs and single punctuation marks) and look up
+every unit n-gram in a dict keyed by a loose normal form (case-folded, separators and Greek letters
+normalized: "IGF-1R", "IGF 1R" and "IGF1R" share a key). Longest match wins, left to right.
+
+Grounding (gilda-style, every choice explains itself): candidates are ranked by type (a gene beats a
+same-named chemical), case agreement, lexicon priority and match reason; short or English-word symbols need
+exact case (mouse-style "Bach1" excepted); entries the lexicon flags as ambiguous ("IR", "EMT") are used
+only when this abstract defines them; a short form defined in this abstract ("IR" = "ionizing radiation")
+overrides the lexicon and removes the mention when its long form is not a known entity. Mentions are
+:class:`kg.model.Mention` objects, kept as plain dicts in ``doc.user_data["igfkg_mentions"]``
+(:func:`get_mentions`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.model import Annotation, EntityType, Grounding, Mention, from_dict, to_dict
+from kg.nlp.abbreviations import Abbreviation, get_abbreviations
+from kg.nlp.species import SPECIES_TERMS
+
+MENTIONS = "igfkg_mentions"
+PROVIDED = "igfkg_provided"  # Annotation dicts put on the Doc by the caller (entities=provided|both)
+MODE = "igfkg_entity_mode"
+
+MAX_UNITS = 14
+_UNIT = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa", "λ": "lambda",
+          "μ": "mu", "σ": "sigma", "τ": "tau", "ω": "omega", "ζ": "zeta", "θ": "theta", "ι": "iota"}
+_REASON_RANK = {"exact_label": 0, "symbol": 0, "label": 0, "synonym": 1, "alias": 1, "previous": 3,
+                "abbreviation": 2, "family": 2, "fuzzy": 4}
+_REASON_SCORE = {0: 1.0, 1: 0.9, 2: 0.85, 3: 0.7, 4: 0.6}
+#: units a mention never starts with
+_STOP_UNITS = frozenset({"(", ")", "[", "]", ",", ";", ":", ".", "=", "<", ">"})
+
+#: BioRED / PubTator type names → our entity types
+PROVIDED_TYPES = {
+    "GeneOrGeneProduct": EntityType.GENE, "Gene": EntityType.GENE, "ChemicalEntity": EntityType.DRUG,
+    "Chemical": EntityType.DRUG, "DiseaseOrPhenotypicFeature": EntityType.DISEASE, "Disease": EntityType.DISEASE,
+    "OrganismTaxon": EntityType.SPECIES, "Species": EntityType.SPECIES, "CellLine": EntityType.CELL_LINE,
+    "SequenceVariant": EntityType.VARIANT, "Mutation": EntityType.VARIANT, "DNAMutation": EntityType.VARIANT,
+    "ProteinMutation": EntityType.VARIANT, "SNP": EntityType.VARIANT, "CellType": EntityType.CELL_TYPE,
+}
+
+
+def _deaccent(text: str) -> str:
+    for g, name in _GREEK.items():
+        if g in text:
+            text = text.replace(g, name)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def loose_key(text: str) -> str:
+    """The lookup key: Greek spelled out, accents dropped, every non-alphanumeric removed, lowercased."""
+    return re.sub(r"[\W_]+", "", _deaccent(text)).lower()
+
+
+def exact_key(text: str) -> str:
+    """Like :func:`loose_key` but case kept (for case-sensitive symbols such as "CAT" vs "cat")."""
+    return re.sub(r"[\W_]+", "", _deaccent(text))
+
+
+@dataclass(frozen=True)
+class Entry:
+    text: str
+    curie: str
+    reason: str
+    case_sensitive: bool
+    priority: int
+    label: str
+    type: EntityType
+    ambiguous: bool = False
+
+
+_GENE_TYPES = frozenset({EntityType.GENE, EntityType.PROTEIN_FAMILY, EntityType.COMPLEX, EntityType.ISOFORM})
+_MOUSE = re.compile(r"^[A-Z][a-z][a-z0-9]*\d[a-z0-9]*$")
+
+
+def _mouse_style(surface: str, entry: Entry) -> bool:
+    """Mouse/rat nomenclature ("Bach1", "Igf1r", "Sox2") names the gene whose human symbol is BACH1."""
+    return entry.type in _GENE_TYPES and bool(_MOUSE.match(surface)) and surface.upper() == entry.text.upper()
+
+
+class LexiconIndex:
+    """The loose-key dict over every lexicon entry, built once per process."""
+
+    def __init__(self, lexicon: Any) -> None:
+        self.lexicon = lexicon
+        self.version = str(getattr(lexicon, "version", "none"))
+        self._by_key: dict[str, list[Entry]] = {}
+        self._english = _english_words(lexicon)
+        terms: dict[str, tuple[str, EntityType]] = {}
+        for e in lexicon.entries():
+            key = loose_key(e.text)
+            if len(key) < 2 and not key.isdigit():
+                continue
+            info = terms.get(e.curie)
+            if info is None:
+                info = terms[e.curie] = _term_info(lexicon, e.curie, e)
+            self._by_key.setdefault(key, []).append(Entry(
+                e.text, e.curie, str(getattr(e, "reason", "synonym")), bool(getattr(e, "case_sensitive", False)),
+                int(getattr(e, "priority", 0) or 0), info[0], info[1], bool(getattr(e, "ambiguous", None))))
+        for e in _species_entries() + _supplement_entries():
+            key = loose_key(e.text)
+            if any(x.curie == e.curie for x in self._by_key.get(key, ())):
+                continue
+            # ranked after every lexicon entry (priority -1): the ontology's lexicon wins where both match
+            self._by_key.setdefault(key, []).append(Entry(e.text, e.curie, "synonym", False, -1, e.label, e.type))
+        for entries in self._by_key.values():
+            entries.sort(key=lambda en: (-en.priority, _REASON_RANK.get(en.reason, 3), en.curie))
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def candidates(self, surface: str) -> list[Entry]:
+        """Lexicon entries whose text matches ``surface`` (respecting case-sensitive entries)."""
+        entries = self._by_key.get(loose_key(surface))
+        if not entries:
+            return []
+        ek = exact_key(surface)
+        out = []
+        for en in entries:
+            if en.ambiguous:
+                continue  # accepted only through a definition in this abstract (see match_text)
+            if (en.case_sensitive or self._needs_case(en, surface)) and not _mouse_style(surface, en):
+                if exact_key(en.text) != ek:
+                    continue
+            out.append(en)
+        return out
+
+    def _needs_case(self, entry: Entry, surface: str) -> bool:
+        """Short symbols and symbols that are English words ("MET", "CAT", "SET") must match case exactly."""
+        if " " in entry.text.strip():
+            return False
+        if entry.type not in (EntityType.GENE, EntityType.PROTEIN_FAMILY, EntityType.COMPLEX):
+            return len(entry.text) <= 3
+        return len(loose_key(entry.text)) <= 5 or entry.text.lower() in self._english
+
+    def is_english(self, surface: str) -> bool:
+        return surface.lower() in self._english
+
+    def ground(self, surface: str, entries: Sequence[Entry]) -> tuple[Grounding, ...]:
+        """Rank candidate entries into Groundings (best first, one per CURIE)."""
+        has_gene = any(en.type in _GENE_TYPES for en in entries)
+        ranked = sorted(entries, key=lambda en: (has_gene and en.type not in _GENE_TYPES,
+                                                 exact_key(en.text) != exact_key(surface), -en.priority,
+                                                 _REASON_RANK.get(en.reason, 3), en.curie))
+        out: dict[str, Grounding] = {}
+        for en in ranked:
+            if en.curie in out:
+                continue
+            rank = _REASON_RANK.get(en.reason, 3)
+            score = _REASON_SCORE[rank] * (1.0 if exact_key(en.text) == exact_key(surface) else 0.95)
+            out[en.curie] = Grounding(en.curie, en.label, en.type, round(score, 3), en.reason, en.text)
+        return tuple(out.values())
+
+
+def _english_words(lexicon: Any) -> frozenset[str]:
+    words = getattr(lexicon, "english_words", None)
+    if callable(words):
+        words = words()
+    return frozenset(w.lower() for w in (words or ()))
+
+
+def _term_info(lexicon: Any, curie: str, entry: Any) -> tuple[str, EntityType]:
+    etype = getattr(entry, "type", None)
+    label = getattr(entry, "label", None)
+    term = None
+    if etype is None or label is None:
+        try:
+            term = lexicon.term(curie)
+        except (KeyError, LookupError):
+            term = None
+    if term is not None:
+        label = label or getattr(term, "label", None)
+        etype = etype or getattr(term, "type", None)
+    try:
+        etype = EntityType(etype) if etype is not None else EntityType.OTHER
+    except ValueError:
+        etype = EntityType.OTHER
+    return str(label or entry.text), etype
+
+
+@dataclass(frozen=True)
+class _ExtraEntry:
+    text: str
+    curie: str
+    label: str
+    reason: str = "synonym"
+    case_sensitive: bool = False
+    priority: int = 0
+    type: EntityType = EntityType.SPECIES
+
+
+def _species_entries() -> list[_ExtraEntry]:
+    return [_ExtraEntry(text, curie, label) for text, curie, label in SPECIES_TERMS]
+
+
+def _supplement_entries() -> list[_ExtraEntry]:
+    from kg.nlp.supplement import SUPPLEMENT
+
+    return [_ExtraEntry(text, curie, label, type=etype) for curie, label, etype, texts in SUPPLEMENT
+            for text in texts]
+
+
+# ----------------------------------------------------------------------------------------------- matching
+
+
+def units(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _UNIT.finditer(text)]
+
+
+def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviation] = ()) -> list[Mention]:
+    """Every lexicon mention in ``text`` (longest match, left to right), with abbreviation scoping."""
+    abbrevs = list(abbreviations)
+    local: dict[tuple[int, int], Abbreviation] = {}
+    for ab in abbrevs:
+        for occ in ab.occurrences:
+            local[occ] = ab
+    local_by_start = {a: (a, b, ab) for (a, b), ab in local.items()}
+    long_groundings: dict[str, tuple[Grounding, ...] | None] = {}
+    for ab in abbrevs:
+        long_groundings[ab.short] = _ground_long_form(ab, index)
+
+    us = units(text)
+    mentions: list[Mention] = []
+    i = 0
+    n = len(us)
+    while i < n:
+        s0 = us[i][0]
+        # a locally defined short form beats the lexicon ("IR" = ionizing radiation here)
+        hit = local_by_start.get(s0)
+        if hit is not None:
+            a, b, ab = hit
+            grounded = long_groundings.get(ab.short)
+            j = i
+            while j < n and us[j][1] <= b:
+                j += 1
+            if grounded:
+                g = tuple(Grounding(x.curie, x.label, x.type, round(x.score * 0.95, 3), "abbreviation", ab.long,
+                                    note=f"defined as {ab.long!r} in this document") for x in grounded)
+                mentions.append(Mention(a, b, text[a:b], g[0].type, g))
+            i = max(j, i + 1)
+            continue
+        if text[us[i][0]:us[i][1]] in _STOP_UNITS or (i > 0 and us[i - 1][1] == s0 and text[s0 - 1].isalnum()):
+            i += 1
+            continue
+        found = None
+        for j in range(min(n, i + MAX_UNITS), i, -1):
+            e = us[j - 1][1]
+            if not text[e - 1].isalnum() and text[e - 1] not in ")]+":
+                continue  # never end on a hyphen, slash or other punctuation ("IR-" of "IR-A")
+            if j < n and us[j][0] == e and text[e].isalnum() and text[e - 1].isalnum():
+                continue  # never end inside a word
+            surface = text[s0:e]
+            if "\n" in surface:
+                continue
+            cands = index.candidates(surface)
+            if cands and _acceptable(surface, cands, index, text, s0, e):
+                found = (j, e, cands)
+                break
+        if found is None:
+            i += 1
+            continue
+        j, e, cands = found
+        groundings = index.ground(text[s0:e], cands)
+        mentions.append(Mention(s0, e, text[s0:e], groundings[0].type, groundings))
+        i = j
+    return mentions
+
+
+_BAD_CHARS = re.compile(r"[=<>%;:±×≤≥]")
+#: statistics/units abbreviations that collide with gene aliases ("95% CI", "OR 1.2", "MB")
+_ABSTRACT_ABBREVIATIONS = frozenset({"CI", "OR", "HR", "RR", "SD", "SE", "SEM", "MB", "KB", "AA", "BMI", "AUC",
+                                     "ROC", "ANOVA", "PCR", "ELISA", "DNA", "RNA", "MRNA", "CT", "MRI", "PET", "US",
+                                     "UK", "II", "III", "IV", "VS", "NS", "IQR", "HPF"})
+
+
+def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str, s: int, e: int) -> bool:
+    """Filters for matches that are probably not entities."""
+    if _BAD_CHARS.search(surface) or (")" in surface and "(" not in surface) or \
+            ("(" in surface and ")" not in surface):
+        return False
+    if surface.upper() in _ABSTRACT_ABBREVIATIONS:
+        return False
+    if " " in surface or len(surface) > 6:
+        return True
+    if surface.isdigit():
+        return False
+    if surface.islower() and len(surface) <= 4 and index.is_english(surface):
+        return False
+    return True
+
+
+def _ground_long_form(ab: Abbreviation, index: LexiconIndex) -> tuple[Grounding, ...] | None:
+    """Ground a definition's long form: exact lookup, else the mention that covers most of it."""
+    cands = index.candidates(ab.long)
+    if cands:
+        return index.ground(ab.long, cands)
+    ms = match_text(ab.long, index)
+    if not ms:
+        return None
+    best = max(ms, key=lambda m: m.end - m.start)
+    if (best.end - best.start) >= 0.6 * len(ab.long):
+        return best.groundings
+    return None
+
+
+# ----------------------------------------------------------------------------------------------- provided
+
+
+def provided_mentions(annotations: Iterable[Annotation], index: LexiconIndex | None = None) -> list[Mention]:
+    """Gold/PubTator annotations as Mentions (reason ``provided``), IDs as the source gave them."""
+    out = []
+    for a in annotations:
+        etype = PROVIDED_TYPES.get(a.type, EntityType.OTHER)
+        gs = []
+        for ident in a.identifiers:
+            if not ident or ident in ("-", "None"):
+                continue
+            gs.append(Grounding(ident, a.text, etype, 1.0, "provided", a.text))
+        out.append(Mention(a.start, a.end, a.text, etype, tuple(gs), source="provided"))
+    return out
+
+
+def merge_mentions(primary: list[Mention], secondary: list[Mention]) -> list[Mention]:
+    """``primary`` plus the ``secondary`` mentions that overlap none of them."""
+    taken = sorted((m.start, m.end) for m in primary)
+    out = list(primary)
+    for m in secondary:
+        if not any(a < m.end and m.start < b for a, b in taken):
+            out.append(m)
+    return sorted(out, key=lambda m: (m.start, -m.end))
+
+
+class EntityRecognizer:
+    """The pipeline component (factory ``igfkg_entities``). The lexicon index is attached by
+    :func:`kg.nlp.build_pipeline`; a pipeline loaded from disk builds it lazily from ``load_lexicon()``."""
+
+    def __init__(self, nlp: Language, name: str = "igfkg_entities") -> None:
+        self.index: LexiconIndex | None = None
+
+    def _ensure_index(self) -> LexiconIndex:
+        if self.index is None:
+            from kg.ontology import load_lexicon
+
+            self.index = LexiconIndex(load_lexicon())
+        return self.index
+
+    def __call__(self, doc: Doc) -> Doc:
+        mode = doc.user_data.get(MODE, "predicted")
+        provided = [from_dict(Annotation, a) for a in doc.user_data.get(PROVIDED, ())]
+        abbrevs = get_abbreviations(doc)
+        predicted: list[Mention] = []
+        if mode in ("predicted", "both"):
+            predicted = match_text(doc.text, self._ensure_index(), abbrevs)
+        if mode == "provided":
+            mentions = provided_mentions(provided)
+        elif mode == "both":
+            mentions = merge_mentions(provided_mentions(provided), predicted)
+        else:
+            mentions = predicted
+        set_mentions(doc, sorted(mentions, key=lambda m: (m.start, -m.end)))
+        return doc
+
+
+def set_mentions(doc: Doc, mentions: list[Mention]) -> None:
+    """Mentions are kept as plain dicts in ``user_data`` (msgpack-safe for multi-process ``nlp.pipe``)."""
+    doc.user_data[MENTIONS] = [to_dict(m) for m in mentions]
+
+
+def get_mentions(doc: Doc) -> list[Mention]:
+    return [from_dict(Mention, m) for m in doc.user_data.get(MENTIONS, [])]
+
+
+@Language.factory("igfkg_entities", default_config={})
+def make_entities(nlp: Language, name: str) -> EntityRecognizer:
+    return EntityRecognizer(nlp, name)
