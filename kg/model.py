@@ -10,6 +10,7 @@ re-extraction. ``to_dict``/``from_dict`` give the JSON Lines schema used between
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import typing
@@ -453,33 +454,48 @@ def from_dict(cls: type[T], data: Any) -> T:
 
 
 def _decode(tp: Any, data: Any) -> Any:
+    return _decoder(tp)(data)
+
+
+@functools.lru_cache(maxsize=None)
+def _decoder(tp: Any) -> Any:
+    """A decoding function for ``tp``, built once per type: resolving type hints on every object made
+    decoding a cached extraction cost ~10 ms per document (the build decodes every document twice)."""
     origin = typing.get_origin(tp)
     if tp is Any:
-        return data
+        return _identity
     if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if data is None:
-            return None
-        return _decode(args[0], data)
+        inner = _decoder([a for a in typing.get_args(tp) if a is not type(None)][0])
+        return lambda data: None if data is None else inner(data)
     if origin is tuple:
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], v) for v in data)
-        return tuple(_decode(a, v) for a, v in zip(args, data))
+            item = _decoder(args[0])
+            return lambda data: tuple(item(v) for v in data)
+        items = [_decoder(a) for a in args]
+        return lambda data: tuple(f(v) for f, v in zip(items, data))
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return tp(data)
+        return tp
     if dataclasses.is_dataclass(tp):
-        if not isinstance(data, dict):
-            raise ValueError(f"{tp.__name__}: expected an object, got {type(data).__name__}")
         hints = typing.get_type_hints(tp)
-        names = {f.name for f in dataclasses.fields(tp)}
-        unknown = set(data) - names
-        if unknown:
-            raise ValueError(f"{tp.__name__}: unknown field(s) {', '.join(sorted(unknown))}")
-        kwargs = {k: _decode(hints[k], v) for k, v in data.items()}
-        return tp(**kwargs)
-    if tp is float and isinstance(data, int):
-        return float(data)
+        names = frozenset(f.name for f in dataclasses.fields(tp))
+        fields_ = {name: _decoder(hints[name]) for name in names}
+
+        def decode_dataclass(data: Any) -> Any:
+            if not isinstance(data, dict):
+                raise ValueError(f"{tp.__name__}: expected an object, got {type(data).__name__}")
+            unknown = data.keys() - names
+            if unknown:
+                raise ValueError(f"{tp.__name__}: unknown field(s) {', '.join(sorted(unknown))}")
+            return tp(**{k: fields_[k](v) for k, v in data.items()})
+
+        return decode_dataclass
+    if tp is float:
+        return lambda data: float(data) if isinstance(data, int) else data
+    return _identity
+
+
+def _identity(data: Any) -> Any:
     return data
 
 
