@@ -69,9 +69,12 @@ def browser():
 def test_search_open_claim_accept_and_see_it_in_sparql(served, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as until
+    from selenium.webdriver.support.ui import WebDriverWait
 
     base, project, token = served
     driver = browser
+    wait = WebDriverWait(driver, 20)
 
     # 1. search for IGF-1R from the home page
     driver.get(base + "/")
@@ -83,13 +86,14 @@ def test_search_open_claim_accept_and_see_it_in_sparql(served, browser):
 
     # 2. open its page: claims in and out, grouped by predicate
     first.click()
-    assert driver.current_url == base + "/entity/HGNC:5465"
+    wait.until(until.url_to_be(base + "/entity/HGNC:5465"))
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("IGF1R")
     assert "IGF1R as subject" in driver.page_source
 
     # 3. open a claim: IGF1R activates AKT1
     row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "tr.claim-row") if "AKT1" in r.text)
     row.find_element(By.CSS_SELECTOR, "a.claim-link").click()
+    wait.until(until.url_matches(r"/claim/[0-9a-f]{16}$"))
     claim_id = re.search(r"/claim/([0-9a-f]{16})$", driver.current_url).group(1)
     assert driver.find_element(By.CSS_SELECTOR, "blockquote.sentence mark.obj").text == "AKT1"
     assert driver.find_element(By.ID, "claim-status").text == "candidate"
@@ -98,13 +102,13 @@ def test_search_open_claim_accept_and_see_it_in_sparql(served, browser):
     driver.find_element(By.ID, "sign-in").click()
     driver.find_element(By.ID, "token").send_keys(token)
     driver.find_element(By.ID, "login-button").click()
-    assert driver.current_url == f"{base}/claim/{claim_id}"
+    wait.until(until.url_to_be(f"{base}/claim/{claim_id}"))  # a form POST navigates after click() returns
     assert "Josiah Carberry" in driver.find_element(By.ID, "signed-in-as").text
 
     # 5. accept it
     driver.find_element(By.CSS_SELECTOR, "#accept-form input[name=note]").send_keys("seen in the figure")
     driver.find_element(By.ID, "accept-button").click()
-    assert driver.current_url == f"{base}/claim/{claim_id}?done=accepted"
+    wait.until(until.url_to_be(f"{base}/claim/{claim_id}?done=accepted"))
     assert driver.find_element(By.ID, "claim-status").text == "accepted"
     history = driver.find_element(By.ID, "curation-history").text
     assert CURATOR in history and "accepted" in history and "seen in the figure" in history
@@ -135,6 +139,7 @@ SELECT ?decision ?curator ?status WHERE {{
     editor.clear()
     editor.send_keys(query)
     driver.find_element(By.ID, "run-query").click()
+    wait.until(until.presence_of_element_located((By.ID, "result-table")))
     cells = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#result-table tbody td")]
     assert CURATOR in cells
 
@@ -142,6 +147,8 @@ SELECT ?decision ?curator ?status WHERE {{
 def test_network_and_paper_pages_render_in_the_browser(served, browser):
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as until
+    from selenium.webdriver.support.ui import WebDriverWait
 
     base, _, _ = served
     driver = browser
@@ -150,6 +157,7 @@ def test_network_and_paper_pages_render_in_the_browser(served, browser):
     assert svg.size["width"] > 600 and svg.size["height"] > 300
     assert len(driver.find_elements(By.CSS_SELECTOR, "#network circle")) == 11
     driver.find_element(By.ID, "two-hops").click()
+    WebDriverWait(driver, 20).until(until.url_contains("hop=2"))
     assert len(driver.find_elements(By.CSS_SELECTOR, "#network circle")) > 11
     driver.get(base + "/paper/pmid:38865036")
     assert "cancer stem cells" in driver.find_element(By.TAG_NAME, "h1").text
