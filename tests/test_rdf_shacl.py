@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "graph"))
 from graphdata import decisions, extractions  # noqa: E402
 
-from kg import rdf, vocab  # noqa: E402
+from kg import rdf  # noqa: E402
 from kg.assembly import assemble  # noqa: E402
 from kg.model import Curation, Decision, Predicate  # noqa: E402
 
