@@ -316,6 +316,11 @@ class Lexicon:
                 return amb
         return None
 
+    def english_words(self, min_zipf: float = ENGLISH_ZIPF_SYMBOL) -> frozenset[str]:
+        """Lower-case lexicon strings that are common English words (wordfreq Zipf >= ``min_zipf``): the NER
+        matches entries for these case-exactly."""
+        return frozenset(w for w, z in self._english.items() if z >= min_zipf)
+
     def stop_entry(self, text: str) -> StopEntry | None:
         """The stop-list row for ``text``: exact, else same letters ignoring case ("Ir" → IR), never across
         hyphens (IR-A is not IRA)."""

@@ -177,6 +177,12 @@ def test_antibodies_are_typed(lex):
     assert lex.term("drugbank:DB11685").curie == "MESH:C525021"  # DrugBank xref finds the MeSH term
 
 
+def test_english_words_for_the_ner(lex):
+    words = lex.english_words()
+    assert {"cat", "set", "met", "impact"} <= words and "igf" not in words and "insulin" not in words
+    assert lex.english_words(5.0) < words
+
+
 def test_very_common_word_names_are_flagged(lex):
     assert "English" in (lex.ambiguity("Lead") or "")
     assert lex.lookup("lead") == []
