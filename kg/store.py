@@ -470,7 +470,7 @@ class RemoteStore(Store):
 
     def _request(self, url: str, body: bytes, content_type: str, accept: str, timeout: float | None,
                  method: str = "POST") -> tuple[bytes, str]:
-        req = urllib.request.Request(url, data=body, method=method,
+        req = urllib.request.Request(url, data=body if method != "GET" else None, method=method,
                                      headers={"Content-Type": content_type, "Accept": accept,
                                               "User-Agent": "igfkg"})
         try:
@@ -509,10 +509,18 @@ class RemoteStore(Store):
         return Result("graph", triples=list(ox.parse(body, format=fmt)))
 
     def quads(self, graph: str | None = None) -> Iterator[Any]:
+        """Each graph by the Graph Store Protocol (``GET ?graph=``) when ``graph_store`` is set, else by a
+        CONSTRUCT (works on any query endpoint)."""
         for g in ([graph] if graph is not None else self.graphs()):
-            res = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": ox.NamedNode(g)})
             gn = ox.NamedNode(g)
-            for t in res.triples:
+            if self.graph_store:
+                url = self.graph_store + ("&" if "?" in self.graph_store else "?") + urllib.parse.urlencode({"graph": g})
+                body, _ = self._request(url, b"", "text/plain", "application/n-triples", None, method="GET")
+                triples: Iterable[Any] = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            else:
+                triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                     bindings={"g": gn}).triples
+            for t in triples:
                 yield ox.Quad(t.subject, t.predicate, t.object, gn)
 
 

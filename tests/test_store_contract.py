@@ -25,13 +25,14 @@ def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     srv.stop()
 
 
-@pytest.fixture(params=["embedded", "remote", "rdflib"])
+@pytest.fixture(params=["embedded", "remote", "remote-gsp", "rdflib"])
 def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
     if request.param == "embedded":
         s: Store = open_store(Settings(store=tmp_path / "store"))
-    elif request.param == "remote":
+    elif request.param.startswith("remote"):
         srv = request.getfixturevalue("server")
-        s = open_store(Settings(endpoint=srv.query, update_endpoint=srv.update))
+        gsp = srv.url + "/store" if request.param == "remote-gsp" else None
+        s = open_store(Settings(endpoint=srv.query, update_endpoint=srv.update, graph_store=gsp))
         s.update("DROP SILENT ALL")
     else:
         s = RdflibStore()
