@@ -372,8 +372,14 @@ SELECT ?s ?p ?o ?g WHERE {{
         docs = self.document_titles({ev.document_id for ev in ac.evidence})
         entities = self.entities()
 
+        lexicon = self.lexicon()
+
         def ent(curie: str, label: str = "") -> Entity:
-            return entities.get(curie) or Entity(curie, label or curie)
+            """Graph label first, then the lexicon's (context terms such as cell types are not claim arguments)."""
+            if curie in entities:
+                return entities[curie]
+            t = lexicon.term(curie) if lexicon is not None else None
+            return Entity(curie, label or (t.label if t else curie), t.type.value if t else "other")
 
         conflicts = []
         if ac.conflicts:

@@ -111,8 +111,9 @@ def render_svg(network: Network, width: int = 900, height: int = 640) -> str:
            f'role="img" aria-label="{escape("Claims around " + network.centre)}" class="network">',
            "<defs>"]
     for pol, colour in POLARITY_COLOURS.items():
-        out.append(f'<marker id="arrow{pol + 1}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-                   f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
+        out.append(f'<marker id="arrow{pol + 1}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" '
+                   f'markerWidth="11" markerHeight="11" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+                   f'fill="{colour}"/></marker>')
     out.append("</defs>")
     pair_count: dict[tuple[str, str], int] = {}
     for edge in network.edges:

@@ -321,7 +321,7 @@ def _cell(binding: dict[str, Any] | None) -> dict[str, str] | None:
         from kg import vocab
 
         if value.startswith(vocab.CLAIM):
-            href = "/claim/" + quote(value[len(vocab.CLAIM):])
+            return {"text": "claim:" + value[len(vocab.CLAIM):], "href": "/claim/" + quote(value[len(vocab.CLAIM):])}
         else:
             curie = gd.safe_curie(value)
             if curie != value:
