@@ -112,8 +112,9 @@ class LexiconIndex:
                 int(getattr(e, "priority", 0) or 0), info[0], info[1], bool(getattr(e, "ambiguous", None))))
         for e in _species_entries() + _supplement_entries():
             key = loose_key(e.text)
-            if any(x.curie == e.curie for x in self._by_key.get(key, ())):
-                continue
+            if any(x.curie == e.curie and not x.ambiguous and not x.case_sensitive
+                   for x in self._by_key.get(key, ())):
+                continue  # the lexicon already has it, usable as is
             # ranked after every lexicon entry (priority -1): the ontology's lexicon wins where both match
             self._by_key.setdefault(key, []).append(Entry(e.text, e.curie, "synonym", False, -1, e.label, e.type))
         for entries in self._by_key.values():
@@ -128,13 +129,20 @@ class LexiconIndex:
         if not entries:
             return []
         ek = exact_key(surface)
+        punct = {c for c in surface if not c.isalnum() and not c.isspace() and unicodedata.category(c) != "Pd"}
         out = []
         for en in entries:
+            if punct and not punct <= set(en.text):
+                continue  # "CD4(+)", "patient's": punctuation the entry does not have ends the mention
             if en.ambiguous:
                 continue  # accepted only through a definition in this abstract (see match_text)
-            if (en.case_sensitive or self._needs_case(en, surface)) and not _mouse_style(surface, en):
+            if (en.case_sensitive or self._needs_case(en, surface)) and not _mouse_style(surface, en) \
+                    and not _greek_suffix(surface, en):
                 if exact_key(en.text) != ek:
                     continue
+            if en.type in _GENE_TYPES and surface.islower() and en.text.isupper() and \
+                    not any(c.isdigit() for c in surface):
+                continue  # "spatial", "proteins" are words, not the symbols SPATIAL/PROTEINS
             out.append(en)
         return out
 
@@ -163,6 +171,15 @@ class LexiconIndex:
             score = _REASON_SCORE[rank] * (1.0 if exact_key(en.text) == exact_key(surface) else 0.95)
             out[en.curie] = Grounding(en.curie, en.label, en.type, round(score, 3), en.reason, en.text)
         return tuple(out.values())
+
+
+_GREEK_SUFFIX = re.compile(r"^[A-Z][A-Z0-9-]*[0-9A-Z][abgdk]$")
+
+
+def _greek_suffix(surface: str, entry: Entry) -> bool:
+    """"HIF-1a", "TNFa", "IFNg": a final lowercase letter standing for alpha/beta/gamma (HIF1A, TNFA, IFNG)."""
+    return entry.type in _GENE_TYPES and bool(_GREEK_SUFFIX.match(surface)) and \
+        exact_key(surface).upper() == exact_key(entry.text).upper()
 
 
 def _english_words(lexicon: Any) -> frozenset[str]:
@@ -223,14 +240,23 @@ def units(text: str) -> list[tuple[int, int]]:
 def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviation] = ()) -> list[Mention]:
     """Every lexicon mention in ``text`` (longest match, left to right), with abbreviation scoping."""
     abbrevs = list(abbreviations)
-    local: dict[tuple[int, int], Abbreviation] = {}
+    local_by_start: dict[int, tuple[int, int, Abbreviation, tuple[Grounding, ...] | None]] = {}
     for ab in abbrevs:
-        for occ in ab.occurrences:
-            local[occ] = ab
-    local_by_start = {a: (a, b, ab) for (a, b), ab in local.items()}
-    long_groundings: dict[str, tuple[Grounding, ...] | None] = {}
-    for ab in abbrevs:
-        long_groundings[ab.short] = _ground_long_form(ab, index)
+        long_g = _ground_long_form(ab, index)
+        if long_g:
+            g = tuple(Grounding(x.curie, x.label, x.type, round(x.score * 0.95, 3), "abbreviation", ab.long,
+                                note=f"defined as {ab.long!r} in this document") for x in long_g)
+        else:
+            # the long form is unknown ("Bicaudal D2 (BICD2)"): an unambiguous symbol keeps its own grounding
+            # and lends it to the long form; an ambiguous one ("ionizing radiation (IR)") is dropped
+            cands = index.candidates(ab.short)
+            g = index.ground(ab.short, cands) if cands else None
+            if g:
+                lg = tuple(Grounding(x.curie, x.label, x.type, round(x.score * 0.9, 3), "abbreviation",
+                                     ab.short, note=f"long form of {ab.short!r} in this document") for x in g)
+                local_by_start[ab.long_start] = (ab.long_start, ab.long_end, ab, lg)
+        for a, b in ab.occurrences:
+            local_by_start[a] = (a, b, ab, g)
 
     us = units(text)
     mentions: list[Mention] = []
@@ -241,15 +267,12 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
         # a locally defined short form beats the lexicon ("IR" = ionizing radiation here)
         hit = local_by_start.get(s0)
         if hit is not None:
-            a, b, ab = hit
-            grounded = long_groundings.get(ab.short)
+            a, b, ab, grounded = hit
             j = i
             while j < n and us[j][1] <= b:
                 j += 1
             if grounded:
-                g = tuple(Grounding(x.curie, x.label, x.type, round(x.score * 0.95, 3), "abbreviation", ab.long,
-                                    note=f"defined as {ab.long!r} in this document") for x in grounded)
-                mentions.append(Mention(a, b, text[a:b], g[0].type, g))
+                mentions.append(Mention(a, b, text[a:b], grounded[0].type, grounded))
             i = max(j, i + 1)
             continue
         if text[us[i][0]:us[i][1]] in _STOP_UNITS or (i > 0 and us[i - 1][1] == s0 and text[s0 - 1].isalnum()):
@@ -286,18 +309,29 @@ _ABSTRACT_ABBREVIATIONS = frozenset({"CI", "OR", "HR", "RR", "SD", "SE", "SEM", 
                                      "UK", "II", "III", "IV", "VS", "NS", "IQR", "HPF"})
 
 
+#: generic words the lexicon carries as terms but that name no particular entity in an abstract
+_GENERIC_WORDS = frozenset({"disease", "diseases", "syndrome", "syndromes", "disorder", "disorders", "protein",
+                            "proteins", "nucleotide", "nucleotides", "amino acid", "amino acids", "element",
+                            "elements", "growth factor", "growth factors", "gene", "genes", "enzyme", "enzymes"})
+
+
 def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str, s: int, e: int) -> bool:
     """Filters for matches that are probably not entities."""
     if _BAD_CHARS.search(surface) or (")" in surface and "(" not in surface) or \
             ("(" in surface and ")" not in surface):
         return False
-    if surface.upper() in _ABSTRACT_ABBREVIATIONS:
+    if surface.upper() in _ABSTRACT_ABBREVIATIONS or surface.lower() in _GENERIC_WORDS:
+        return False
+    if e < len(text) and text[e] == "+" and surface[-1:].isdigit():
+        return False  # ions: "Ca2+", "Mg2+"
+    if not surface[0].isalnum():
         return False
     if " " in surface or len(surface) > 6:
         return True
     if surface.isdigit():
         return False
-    if surface.islower() and len(surface) <= 4 and index.is_english(surface):
+    if surface.islower() and len(surface) <= 4 and index.is_english(surface) and \
+            all(c.type in _GENE_TYPES for c in cands):
         return False
     return True
 
