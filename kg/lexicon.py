@@ -40,7 +40,8 @@ DEFAULT_ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 
 #: files whose bytes make up :attr:`Lexicon.version` (and so the extractor version)
 LEXICON_FILES = ("terms.tsv", "stoplist.tsv", "lexicon/hgnc_genes.tsv.gz", "lexicon/famplex.tsv",
-                 "lexicon/famplex_gene_synonyms.tsv", "lexicon/mesh.tsv.gz", "lexicon/english_words.tsv")
+                 "lexicon/famplex_gene_synonyms.tsv", "lexicon/mesh_gene_synonyms.tsv.gz", "lexicon/mesh.tsv.gz",
+                 "lexicon/english_words.tsv")
 
 #: a symbol whose lowercase form is at least this common in English (wordfreq Zipf) is flagged
 ENGLISH_ZIPF_SYMBOL = 4.0
@@ -50,7 +51,7 @@ ENGLISH_ZIPF_WORD = 5.0
 #: entry priority by reason; the score of a grounding is priority / 100 minus penalties
 PRIORITY = {
     "exact_label": 100, "synonym": 90, "symbol": 80, "family": 75, "name": 70, "family_synonym": 70,
-    "famplex_synonym": 65, "mesh_label": 60, "mesh_synonym": 55, "alias": 50, "previous_symbol": 40,
+    "famplex_synonym": 65, "protein_name": 62, "mesh_label": 60, "mesh_synonym": 55, "alias": 50, "previous_symbol": 40,
 }
 VARIANT_PENALTY = 5  # a generated spelling variant ranks just below the string it came from
 SYMBOL_REASONS = frozenset({"symbol", "alias", "previous_symbol", "family"})
@@ -180,7 +181,7 @@ class Lexicon:
         self._english = english
         self._index: dict[str, list[_Raw]] = defaultdict(list)
         self._symbol_curies: dict[str, set[str]] = defaultdict(set)  # case-kept symbol key -> curies
-        symbolic = ("symbol", "alias", "previous_symbol")
+        symbolic = ("symbol", "alias", "previous_symbol", "protein_name")
         for raw in self._raw:
             key_cs = normalize(raw[0], keep_case=True)
             self._index[key_cs.casefold()].append(raw)
@@ -281,7 +282,8 @@ class Lexicon:
             status = "match"
             if cs and normalize(etext, keep_case=True) != key_cs and not plural:
                 amb = self._entry_ambiguity(etext, reason, curie)
-                if amb is not None or len(text) < 3 or text.islower() and len(text) < 5:
+                symbolic = reason in SYMBOL_REASONS or _looks_like_symbol(etext)
+                if amb is not None or len(text) < 3 or (symbolic and text.islower() and len(text) < 5):
                     status, why = "filtered", f"case differs from the symbol {etext!r} and {amb or 'it is short'}"
                 else:
                     status, why, score = "case_mismatch", f"case differs from the symbol {etext!r}", score - 0.1
@@ -362,7 +364,7 @@ class Lexicon:
             if z is not None and z >= ENGLISH_ZIPF_SYMBOL:
                 return (f"common English word {core.lower()!r} (wordfreq Zipf {z:.1f} >= {ENGLISH_ZIPF_SYMBOL}); "
                         f"accept only when the abstract defines it")
-            if reason in ("alias", "previous_symbol"):
+            if reason in ("alias", "previous_symbol", "protein_name"):
                 key_cs = normalize(text, keep_case=True)
                 owners = self._symbol_curies.get(key_cs, set())
                 symbol_owner = any(r[2] == "symbol" and normalize(r[0], keep_case=True) == key_cs
@@ -379,7 +381,8 @@ class Lexicon:
 
 
 def _rank(e: Explanation) -> tuple[int, float]:
-    order = {"match": 3, "case_mismatch": 2, "ambiguous": 1, "filtered": 0}
+    # a case variant of a symbol ("apoE" for APOE) competes on score with exact matches of other terms
+    order = {"match": 3, "case_mismatch": 3, "ambiguous": 1, "filtered": 0}
     return order[e.status], e.score
 
 
@@ -529,6 +532,12 @@ def _load(ontology_dir: Path) -> Lexicon:
     if fgs.is_file():
         for text, curie in (r[:2] for r in _read_tsv(fgs)):
             raw.append((text, curie, "famplex_synonym", PRIORITY["famplex_synonym"], _case_sensitive(text)))
+
+    # common protein names from MeSH ("psoriasin", "thymidylate synthase", "glucocorticoid receptor")
+    mgs = lex_dir / "mesh_gene_synonyms.tsv.gz"
+    if mgs.is_file():
+        for text, curie in (r[:2] for r in _read_tsv(mgs)):
+            raw.append((text, curie, "protein_name", PRIORITY["protein_name"], _case_sensitive(text)))
 
     # FamPlex families / complexes
     fpx = lex_dir / "famplex.tsv"

@@ -365,8 +365,8 @@ def check_terms(ontology_dir: Path | None = None, lexicon: Lexicon | None = None
             problems.append(f"stoplist.tsv: {entry.text!r}: action must be flag or drop, not {entry.action!r}")
         if not entry.reason:
             problems.append(f"stoplist.tsv: {entry.text!r}: give the reason it is ambiguous")
-    for name in ("lexicon/hgnc_genes.tsv.gz", "lexicon/famplex.tsv", "lexicon/mesh.tsv.gz",
-                 "lexicon/english_words.tsv"):
+    for name in ("lexicon/hgnc_genes.tsv.gz", "lexicon/famplex.tsv", "lexicon/famplex_gene_synonyms.tsv",
+                 "lexicon/mesh_gene_synonyms.tsv.gz", "lexicon/mesh.tsv.gz", "lexicon/english_words.tsv"):
         path = directory / name
         if not path.is_file():
             problems.append(f"{name}: missing (run ontology/tools/build_lexicon.py and build_english.py)")

@@ -50,7 +50,14 @@ def _reference(root: Path) -> Path:
                                                       encoding="utf-8")
     (ref / "mesh_id_label_mappings.tsv").write_text(
         "D001943\tBreast Neoplasms\tBreast Tumor|Neoplasm, Breast\tC04.588.180|C17.800.090.500\t\n"
-        "D000003\tAbattoirs\tAbattoir\tJ01.576.423.200.700.100\t\n", encoding="utf-8")
+        "D000003\tAbattoirs\tAbattoir\tJ01.576.423.200.700.100\t\n"
+        "D018972\tInsulin-Like Growth Factor Binding Protein 3\tIGF-Binding Protein 3\tD12.776.124.486.485\t\n",
+        encoding="utf-8")
+    (ref / "mesh_supp_id_label_mappings.tsv").write_text(
+        "C000001\tIGFBP3 protein, human\tacid-stable subunit protein, human|binding protein 53 (BP-53 form) protein, "
+        "human|insulin-like growth "
+        "factor binding protein 3 (yeast) protein, human|breast neoplasms protein, human|BP3 protein, human\tD018972\n"
+        "C000002\tIgfbp3 protein, mouse\tmouse thing protein, mouse\tD018972\n", encoding="utf-8")
     (ref / "doid.json").write_text(json.dumps([{"id": "DOID:1612", "name": "breast cancer",
                                                 "xrefs": [{"id": "D001943", "namespace": "MESH"}]}]),
                                    encoding="utf-8")
@@ -72,6 +79,12 @@ def test_build_lexicon_from_a_small_reference(tmp_path):
     mesh = gzip.open(out / "mesh.tsv.gz", "rt", encoding="utf-8").read()
     assert "MESH:D001943\tBreast Neoplasms\tdisease\t" in mesh and "breast cancer" in mesh and "DOID:1612" in mesh
     assert "Neoplasm, Breast" not in mesh and "Abattoirs" not in mesh  # inverted terms; J tree not included
+    names = gzip.open(out / "mesh_gene_synonyms.tsv.gz", "rt", encoding="utf-8").read()
+    assert "BP-53 form\tHGNC:5472\tMESH:C000001" in names  # a parenthetical common name
+    assert "acid-stable subunit\tHGNC:5472" in names  # " protein, human" stripped
+    assert "Insulin-Like Growth Factor Binding Protein 3\tHGNC:5472\tMESH:D018972" in names  # unique descriptor
+    assert "yeast" not in names and "breast neoplasms" not in names  # qualifier; a disease name
+    assert "BP3\t" not in names and "mouse thing" not in names  # too short; not a human protein
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert build.main(["--reference", str(ref), "--out", str(out)]) == 0
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # deterministic, gzip without mtime
@@ -85,6 +98,7 @@ def test_build_lexicon_from_a_small_reference(tmp_path):
     assert lex.lookup("breast cancer")[0].curie == "MESH:D001943"
     assert lex.children("FPLX:IGFBP") == ["HGNC:5472"]
     assert lex.by_xref("NCBIGene:3486").label == "IGFBP3"
+    assert lex.lookup("IGF-binding protein 3")[0].curie == "HGNC:5472"
 
 
 def test_build_lexicon_refuses_a_wrong_reference_dir(tmp_path, capsys):
@@ -115,7 +129,8 @@ def test_committed_lexicon_is_what_the_tool_produces(shared_dir, tmp_path):
                           timeout=300)
     assert proc.returncode == 0, proc.stderr
     committed = REPO / "ontology" / "lexicon"
-    for name in ("hgnc_genes.tsv.gz", "famplex.tsv", "famplex_gene_synonyms.tsv", "mesh.tsv.gz"):
+    for name in ("hgnc_genes.tsv.gz", "famplex.tsv", "famplex_gene_synonyms.tsv", "mesh.tsv.gz",
+                 "mesh_gene_synonyms.tsv.gz"):
         def body(path: Path) -> list[str]:
             opener = gzip.open if path.suffix == ".gz" else open
             with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]

@@ -46,6 +46,11 @@ def symbols(lexicon_dir: Path, terms_file: Path) -> set[str]:
             if not line.startswith(("#", "curie")):
                 cells = line.rstrip("\n").split("\t")
                 out.update(s for s in [cells[1], *cells[3].split("|")] if s and " " not in s)
+    mgs = lexicon_dir / "mesh_gene_synonyms.tsv.gz"
+    if mgs.is_file():
+        with gzip.open(mgs, "rt", encoding="utf-8") as fh:
+            out.update(line.split("\t", 1)[0] for line in fh
+                       if not line.startswith("#") and " " not in line.split("\t", 1)[0])
     with open(lexicon_dir / "famplex_gene_synonyms.tsv", encoding="utf-8") as fh:
         out.update(line.split("\t", 1)[0] for line in fh
                    if not line.startswith("#") and " " not in line.split("\t", 1)[0])

@@ -13,6 +13,11 @@ Outputs (all UTF-8 TSV, ``#`` header lines first, ``|`` separates list items):
   map + BEL names), members (HGNC/FPLX CURIEs), xrefs (MeSH, GO, NCIT, ChEBI).
 * ``famplex_gene_synonyms.tsv`` - FamPlex grounding-map texts that name a single gene (UniProt/HGNC)
   mapped to the HGNC CURIE (e.g. "IGF-1R" -> HGNC:5465).
+* ``mesh_gene_synonyms.tsv.gz`` - common protein names for human genes from MeSH: the synonyms of each
+  supplementary concept "<SYMBOL> protein, human" ("psoriasin", "t-PA", "SERT") and the names of the
+  protein/enzyme descriptor (D08, D12) such a concept is the *only* human gene mapped to ("Thymidylate
+  Synthase" -> TYMS, "Glucocorticoid Receptor" -> NR3C1, "Prostate-Specific Antigen" -> KLK3). HGNC names are
+  formal gene names; abstracts use these.
 * ``mesh.tsv.gz`` - MeSH descriptors in the subtrees the graph needs: diseases (C, F03) with DOID xrefs and
   DOID names, chemicals (D01-D04, D06, D09, D10, D12.125 amino acids, D26, D27.505 pharmacologic actions),
   cell types (A11, with A11.251 cell lines).
@@ -28,6 +33,7 @@ import datetime as _dt
 import gzip
 import hashlib
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -214,7 +220,8 @@ def mesh_type(trees: list[str]) -> str | None:
     return None
 
 
-def build_mesh(ref: Path, out: Path) -> None:
+def build_mesh(ref: Path, out: Path) -> set[str]:
+    """Writes mesh.tsv.gz; returns the casefolded names it contains (labels and synonyms)."""
     src = ref / "mesh_id_label_mappings.tsv"
     doids, doid_names = doid_by_mesh(ref)
     rows = []
@@ -236,11 +243,78 @@ def build_mesh(ref: Path, out: Path) -> None:
                 keep.append(clean(s))
             rows.append([curie, clean(label), etype, "|".join(dict.fromkeys(keep)),
                          "|".join(sorted(set(doids.get(curie, []))))])
+    taken = {name.casefold() for r in rows for name in [r[1], *r[3].split("|")] if name}
     cols = ["curie", "label", "type", "synonyms", "xrefs"]
     write_text(out / "mesh.tsv.gz", header([src, ref / "doid.json"], cols,
                                            f"{len(rows)} MeSH descriptors (diseases, chemicals, cells)")
                + "".join("\t".join(r) + "\n" for r in rows))
     print(f"mesh.tsv.gz: {len(rows)} descriptors", file=sys.stderr)
+    return taken
+
+
+_HUMAN = ", human"
+_PAREN = re.compile(r"\(([^()]{3,60})\)")
+_ORGANISM = re.compile(r"^[A-Z]\. [a-z]+$|\b(yeast|zebrafish|drosophila|xenopus|arabidopsis|bacterial|bovine|murine|"
+                       r"mouse|rat|chicken|avian|viral|fungal|plant)\b", re.I)
+
+
+def _protein_names(text: str) -> list[str]:
+    """"psoriasin protein, human" -> psoriasin; "... member 1 (glucocorticoid receptor) protein, human" ->
+    glucocorticoid receptor (the long formal name itself is dropped: it has commas)."""
+    if not text.endswith(_HUMAN):
+        return []
+    core = text[: -len(_HUMAN)].strip()
+    if core.endswith(" protein"):
+        core = core[: -len(" protein")].strip()
+    # a parenthetical is a common name ("glucocorticoid receptor", "psoriasin 1") unless it is a qualifier:
+    # one lower-case word ("yeast", "avian") or an organism ("E. coli", "S. cerevisiae", "Drosophila")
+    out = [p for p in (m.group(1).strip() for m in _PAREN.finditer(core))
+           if not (p.islower() and " " not in p) and not _ORGANISM.search(p)]
+    if ", " not in core and "(" not in core:
+        out.append(core)
+    return [o for o in out if len(o) >= 2 and len(o) <= MAX_SYNONYM_LENGTH]
+
+
+def build_mesh_gene_synonyms(ref: Path, out: Path, gene_index: dict[str, str], taken: set[str]) -> None:
+    """``taken``: casefolded MeSH disease/chemical/cell names; a protein name equal to one of them
+    ("hemochromatosis" from "hemochromatosis protein", "serotonin") is dropped, and so are names of three
+    characters or fewer ("OB", "DM", "ADR": HGNC aliases already cover real short symbols)."""
+    supp = ref / "mesh_supp_id_label_mappings.tsv"
+    desc = ref / "mesh_id_label_mappings.tsv"
+    csv.field_size_limit(1 << 30)
+    pairs: set[tuple[str, str, str]] = set()  # (text, HGNC curie, MeSH source)
+    mapped_to: dict[str, set[str]] = defaultdict(set)  # descriptor -> HGNC curies of human proteins mapped to it
+    with supp.open(encoding="utf-8") as fh:
+        for rec in csv.reader(fh, delimiter="\t"):
+            if len(rec) < 2 or not rec[1].endswith(" protein, human"):
+                continue
+            symbol = rec[1][: -len(" protein, human")]
+            curie = gene_index.get("HGNC:" + symbol)
+            if curie is None:
+                continue
+            for syn in split_list(rec[2] if len(rec) > 2 else "", "|"):
+                for name in _protein_names(syn):
+                    if name != symbol and len(name) > 3 and name.casefold() not in taken:
+                        pairs.add((clean(name), curie, "MESH:" + rec[0]))
+            for d in split_list(rec[3] if len(rec) > 3 else "", ","):
+                mapped_to[d].add(curie)
+    unique = {d: next(iter(c)) for d, c in mapped_to.items() if len(c) == 1}
+    with desc.open(encoding="utf-8") as fh:
+        for rec in csv.reader(fh, delimiter="\t"):
+            if len(rec) < 4 or rec[0] not in unique:
+                continue
+            trees = split_list(rec[3], "|")
+            if not any(t.startswith(("D08.", "D12.")) for t in trees):
+                continue
+            for name in [rec[1], *split_list(rec[2], "|")]:
+                if ", " not in name and 3 < len(name) <= MAX_SYNONYM_LENGTH and name.casefold() not in taken:
+                    pairs.add((clean(name), unique[rec[0]], "MESH:" + rec[0]))
+    rows = sorted(pairs)
+    write_text(out / "mesh_gene_synonyms.tsv.gz",
+               header([supp, desc, ref / "hgnc_entries.tsv"], ["text", "curie", "mesh"],
+                      f"{len(rows)} MeSH protein names of human genes")
+               + "".join("\t".join(r) + "\n" for r in rows))
+    print(f"mesh_gene_synonyms.tsv.gz: {len(rows)} names", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     index = build_hgnc(args.reference, args.out)
     build_famplex(args.reference, args.out, index)
-    build_mesh(args.reference, args.out)
+    taken = build_mesh(args.reference, args.out)
+    if (args.reference / "mesh_supp_id_label_mappings.tsv").is_file():
+        build_mesh_gene_synonyms(args.reference, args.out, index, taken)
     return 0
 
 
