@@ -30,10 +30,12 @@ if trace:
     tracemalloc.start()
 rss0 = rss_mb()
 t0 = time.perf_counter()
+c0 = time.process_time()
 from kg.lexicon import load_lexicon
 lex = load_lexicon()
 load = time.perf_counter() - t0
-out = {"load_s": load, "rss_mb": rss_mb(), "rss_delta_mb": rss_mb() - rss0, "terms": len(lex),
+cpu = time.process_time() - c0
+out = {"load_s": load, "cpu_s": cpu, "rss_mb": rss_mb(), "rss_delta_mb": rss_mb() - rss0, "terms": len(lex),
        "raw_strings": len(lex._raw), "version": lex.version}
 if trace:
     current, peak = tracemalloc.get_traced_memory()
@@ -65,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     r0 = runs[0]
     mem = child("memory")
     loads = [r["load_s"] for r in runs]
+    cpus = [r["cpu_s"] for r in runs]
+    import os
+
+    load_avg = os.getloadavg()[0]
 
     from kg import ontology as ont
     from kg.lexicon import load_lexicon
@@ -92,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         by_source[term.source] = by_source.get(term.source, 0) + 1
 
     print("## Ontology and lexicon\n")
-    print(f"Command: `python bench/lexicon_load.py --repeat {args.repeat}` (2 cores; lexicon {r0['version']}).\n")
+    print(f"Command: `python bench/lexicon_load.py --repeat {args.repeat}` (2 cores, load average "
+          f"{load_avg:.1f} when measured; lexicon {r0['version']}).\n")
     print("| measure | value |\n|---|---|")
     print(f"| terms | {r0['terms']:,} ({', '.join(f'{k} {v:,}' for k, v in sorted(by_source.items()))}) |")
     print(f"| curated terms (ontology/terms.tsv) | {curated} |")
@@ -100,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| `entries()` for the entity ruler (with generated variants) | {r0['entries']:,} "
           f"({r0['entries_flagged']:,} flagged ambiguous), built in {r0['entries_s']:.1f} s |")
     print(f"| cold `load_lexicon()` in a fresh process (import kg.lexicon + load), {args.repeat} runs | "
-          f"median {statistics.median(loads):.2f} s (min {min(loads):.2f}, max {max(loads):.2f}) |")
+          f"median {statistics.median(loads):.2f} s wall (min {min(loads):.2f}, max {max(loads):.2f}); "
+          f"median {statistics.median(cpus):.2f} s CPU |")
     print(f"| memory after load | RSS growth {r0['rss_delta_mb']:.0f} MB (process RSS {r0['rss_mb']:.0f} MB); "
           f"Python heap {mem['traced_mb']:.0f} MB (tracemalloc, separate run) |")
     print(f"| `lookup()` throughput (mixed queries, warm) | {lookups_per_s:,.0f} lookups/s |")
