@@ -348,8 +348,9 @@ def _apply(claim: AssembledClaim, own: list[Curation]) -> tuple[AssembledClaim, 
     if not own:
         return claim, [], None
     evidence_ids = {e.id for e in claim.evidence}
-    bad = [Orphan(d, f"evidence {d.evidence_id} not found on claim {claim.id}") for d in own
-           if d.evidence_id and d.evidence_id not in evidence_ids]
+    now = ", ".join(sorted(evidence_ids)) or "none"
+    bad = [Orphan(d, f"evidence {d.evidence_id} not found on claim {claim.id} (its evidence now: {now})")
+           for d in own if d.evidence_id and d.evidence_id not in evidence_ids]
     own = [d for d in own if not d.evidence_id or d.evidence_id in evidence_ids]
     rejected = {d.evidence_id for d in own if d.decision is Decision.EVIDENCE_REJECTED}
     status_decisions = [d for d in own if d.decision in STATUS_DECISIONS]

@@ -123,7 +123,8 @@ def sync_store(settings: Settings, session: Session) -> str | None:
         store = open_store(settings)
         try:
             store.replace_graph(GRAPH_CURATION, list(curation_quads(session.decisions)))
-            store.replace_graph(GRAPH_KG, list(assembled_quads(session.replayed.claims)))
+            # as the build writes it: the curated view plus the machine claims corrected away
+            store.replace_graph(GRAPH_KG, list(assembled_quads(session.replayed.all_claims)))
         finally:
             close = getattr(store, "close", None)
             if close:

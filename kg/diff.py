@@ -120,7 +120,9 @@ def diff_claims(before: Sequence[AssembledClaim], after: Sequence[AssembledClaim
             report.curated_affected.append(Affected(state.id, state.text, change, history(state.id)))
     for a, b in report.status_changed:
         if curated(a.id):
-            report.curated_affected.append(Affected(a.id, a.text, f"status {a.status} → {b.status}", history(a.id)))
+            replaced_by = [c.id for c in after if c.corrects == a.id and c.id != a.id]
+            change = f"corrected into {', '.join(replaced_by)}" if replaced_by else f"status {a.status} → {b.status}"
+            report.curated_affected.append(Affected(a.id, a.text, change, history(a.id)))
     for cid in sorted(old.keys() & new.keys()):
         if curated(cid) and len(new[cid].evidence) < len(old[cid].evidence):
             report.curated_affected.append(Affected(
