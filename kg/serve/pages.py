@@ -84,9 +84,16 @@ class Pages:
 
     # ----------------------------------------------------------------------------------------- pages
 
+    _home_cache: tuple[int, list[tuple[str, str]]] | None = None
+
     def home(self, request: Request) -> Response:
+        """Counts (cached until the next write: they scan every claim) and the most connected entities."""
         reader = self.ctx.reader
-        return self.render(request, "home.html", stats=reader.home_stats(), top=reader.top_entities())
+        cached = self._home_cache
+        if cached is None or cached[0] != self.ctx.generation:
+            cached = (self.ctx.generation, reader.home_stats())
+            self._home_cache = cached
+        return self.render(request, "home.html", stats=cached[1], top=reader.top_entities())
 
     def search(self, request: Request) -> Response:
         q = (request.arg("q") or "").strip()
