@@ -141,6 +141,9 @@ def test_decisions_survive_re_extraction(tmp_path: Path) -> None:
     assert affected[v1[PPP]["id"]].startswith("corrected into")
     shown = igfkg(tmp_path, "diff", str(tmp_path / "before.trig"), str(tmp_path / "data" / "rdf" / "igfkg.trig"))
     assert shown.exit_code == 0 and "curated claims affected" in shown.output
+    against = igfkg(tmp_path, "diff", str(tmp_path / "before.trig"), "--against-store", "--format", "json")
+    assert against.exit_code == 0, against.output
+    assert json.loads(against.output)["summary"] == report.to_dict()["summary"]  # the store holds what was exported
 
     # --- a malformed decisions line stops the next build before anything is written
     with open(log.path, "a", encoding="utf-8") as fh:
