@@ -91,7 +91,8 @@ def curate() -> None:
 
 @curate.command()
 @click.option("--entity", help="Only claims about this entity: CURIE (HGNC:5465), symbol or synonym (IGF-1R).")
-@click.option("--predicate", type=click.Choice(PREDICATES), help="Only claims with this predicate.")
+@click.option("--predicate", type=click.Choice(PREDICATES), metavar="PREDICATE",
+              help="Only claims with this predicate (activates, inhibits, binds, ...; see docs/curation.md).")
 @click.option("--min-belief", type=click.FloatRange(0, 1), help="Only claims with at least this belief.")
 @click.option("--max-belief", type=click.FloatRange(0, 1), help="Only claims with at most this belief.")
 @click.option("--status", type=click.Choice([s.value for s in CurationStatus] + ["all"]), default="candidate",
@@ -153,7 +154,7 @@ def _queue_tsv(items: list[Any]) -> None:
                          mark_evidence(ac.evidence[0]) if ac.evidence else "", "", "", ""])
 
 
-@curate.command()
+@curate.command(short_help="One claim: all evidence, status, curation history.")
 @click.argument("claim")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_claims_option
@@ -177,7 +178,7 @@ def show(settings: Settings, claim: str, fmt: str, claims_file: Path | None) -> 
             click.echo(f"       corrected into {c.id} (igfkg curate show {c.id[:8]})")
 
 
-@curate.command()
+@curate.command(short_help="Decisions whose claim or evidence is gone (kept, never dropped).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @_claims_option
 @store_options
@@ -236,7 +237,7 @@ def accept(settings: Settings, curator: str, session: Any, claim: str, note: str
     _record(settings, session, [make_decision(ac, Decision.ACCEPTED, curator, note=note)])
 
 
-@curate.command()
+@curate.command(short_help="Reject a claim (or one evidence sentence) with an error tag.")
 @click.argument("claim")
 @click.option("--tag", type=click.Choice(TAGS), required=True, help="Why it is wrong (INDRA's curation tags).")
 @click.option("--evidence", "evidence_id", help="Reject only this evidence sentence (ID or prefix): the claim "
@@ -269,11 +270,12 @@ def _evidence(ac: Any, prefix: str) -> str:
                             hint=f"its evidence: {', '.join(i[:12] for i in ids) or 'none'}") from None
 
 
-@curate.command()
+@curate.command(short_help="Correct a claim; the correction replaces it, linked to it.")
 @click.argument("claim")
 @click.option("--subject", help="Correct subject CURIE (HGNC:5464), or a name the lexicon grounds (IGF-1).")
 @click.option("--object", "object_", help="Correct object CURIE or name.")
-@click.option("--predicate", type=click.Choice(PREDICATES), help="Correct predicate.")
+@click.option("--predicate", type=click.Choice(PREDICATES), metavar="PREDICATE",
+              help="Correct predicate: " + ", ".join(PREDICATES) + ".")
 @click.option("--negated/--not-negated", default=None, help="Correct negation.")
 @click.option("--certainty", type=click.Choice([c.value for c in Certainty]), help="Correct certainty.")
 @click.option("--cell-type", help="Context: cell type CURIE ('' to clear).")
@@ -377,7 +379,7 @@ def note(settings: Settings, curator: str, session: Any, claim: str, text: str, 
 # ------------------------------------------------------------------------------------- spreadsheet trip
 
 
-@curate.command("export")
+@curate.command("export", short_help="Export every decision as TSV (or JSON Lines).")
 @click.option("--format", "fmt", type=click.Choice(["tsv", "jsonl"]), default="tsv", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default stdout).")
 @pass_settings
@@ -402,7 +404,7 @@ def export_decisions(settings: Settings, fmt: str, output: Path | None) -> None:
         click.echo(f"exported {len(decisions)} decision(s) to {output}", err=True)
 
 
-@curate.command("import")
+@curate.command("import", short_help="Import decisions from a TSV; all rows valid or nothing.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--curator", help="Curator for rows with an empty curator column (default IGFKG_CURATOR).")
 @_claims_option
@@ -446,9 +448,10 @@ def import_decisions(settings: Settings, file: Path, curator: str | None, claims
 REVIEW_KEYS = "[a]ccept  [r]eject  [c]orrect  [n]ote  [s]kip  [q]uit"
 
 
-@curate.command()
+@curate.command(short_help="Interactive review: one key per claim, written at once.")
 @click.option("--entity", help="Only claims about this entity (CURIE, symbol or synonym).")
-@click.option("--predicate", type=click.Choice(PREDICATES), help="Only claims with this predicate.")
+@click.option("--predicate", type=click.Choice(PREDICATES), metavar="PREDICATE",
+              help="Only claims with this predicate (activates, inhibits, binds, ...; see docs/curation.md).")
 @click.option("--min-belief", type=click.FloatRange(0, 1))
 @click.option("--max-belief", type=click.FloatRange(0, 1))
 @click.option("--limit", type=click.IntRange(0), default=0, help="Stop after this many claims (0: all).")
