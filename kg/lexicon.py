@@ -95,7 +95,16 @@ def normalize(text: str, *, keep_case: bool = False) -> str:
     spaces removed so spelling variants share a key ("IGF-1", "IGF 1", "IGF1", "IGF-I" → ``igf1``).
     """
     t = _canonical(text).replace(" ", "").replace("-", "")
-    return t if keep_case else t.casefold()
+    if not keep_case:
+        t = t.casefold()
+    if not t.isascii():  # casefolding or joining can leave decomposed characters: settle to a fixed point
+        for _ in range(3):
+            u = _canonical(unicodedata.normalize("NFKC", t)).replace(" ", "").replace("-", "")
+            u = u if keep_case else u.casefold()
+            if u == t:
+                break
+            t = u
+    return t
 
 
 # --------------------------------------------------------------------------------------------- records
