@@ -174,7 +174,7 @@ def _mesh(root: Node) -> tuple[str, ...]:
 def _references(root: Node) -> tuple[Reference, ...]:
     refs = []
     for box in root.find_all(None, "references-and-notes-list"):
-        for li in box.find_all("li"):
+        for li in (c for c in box.children if isinstance(c, Node) and c.tag == "li"):
             links = li.find_all("a")
             pmid = doi = None
             for a in links:
