@@ -83,14 +83,6 @@ class Entry:
 
 
 _GENE_TYPES = frozenset({EntityType.GENE, EntityType.PROTEIN_FAMILY, EntityType.COMPLEX, EntityType.ISOFORM})
-_MOUSE = re.compile(r"^[A-Z][a-z][a-z0-9]*\d[a-z0-9]*$")
-
-
-def _mouse_style(surface: str, entry: Entry) -> bool:
-    """Mouse/rat nomenclature ("Bach1", "Igf1r", "Sox2") names the gene whose human symbol is BACH1."""
-    return entry.type in _GENE_TYPES and bool(_MOUSE.match(surface)) and surface.upper() == entry.text.upper()
-
-
 class LexiconIndex:
     """The loose-key dict over every lexicon entry, built once per process."""
 
@@ -124,7 +116,19 @@ class LexiconIndex:
         return len(self._by_key)
 
     def candidates(self, surface: str) -> list[Entry]:
-        """Lexicon entries whose text matches ``surface`` (respecting case-sensitive entries)."""
+        """Lexicon entries whose text matches ``surface`` (respecting case-sensitive entries); then the
+        writing variants abstracts use: "hOGG1" (human prefix), "b-catenin" (Latin letter for Greek)."""
+        out = self._candidates(surface)
+        if out:
+            return out
+        if len(surface) > 3 and surface[0] == "h" and surface[1].isupper():
+            return [en for en in self._candidates(surface[1:]) if en.type in _GENE_TYPES]
+        m = _LATIN_GREEK.match(surface)
+        if m:
+            return self._candidates(_LATIN_TO_GREEK[m.group(1)] + surface[1:])
+        return []
+
+    def _candidates(self, surface: str) -> list[Entry]:
         entries = self._by_key.get(loose_key(surface))
         if not entries:
             return []
@@ -134,10 +138,12 @@ class LexiconIndex:
         for en in entries:
             if punct and not punct <= set(en.text):
                 continue  # "CD4(+)", "patient's": punctuation the entry does not have ends the mention
+            if " " in surface and " " not in en.text and "-" not in en.text:
+                continue  # "In a" is not INA, "and 1" is not AND-1
             if en.ambiguous:
                 continue  # accepted only through a definition in this abstract (see match_text)
-            if (en.case_sensitive or self._needs_case(en, surface)) and not _mouse_style(surface, en) \
-                    and not _greek_suffix(surface, en):
+            if (en.case_sensitive or self._needs_case(en, surface)) and not _greek_suffix(surface, en) \
+                    and not (_case_variant(surface, en) and not self.is_english(surface)):
                 if exact_key(en.text) != ek:
                     continue
             if en.type in _GENE_TYPES and surface.islower() and en.text.isupper() and \
@@ -171,6 +177,25 @@ class LexiconIndex:
             score = _REASON_SCORE[rank] * (1.0 if exact_key(en.text) == exact_key(surface) else 0.95)
             out[en.curie] = Grounding(en.curie, en.label, en.type, round(score, 3), en.reason, en.text)
         return tuple(out.values())
+
+
+_LATIN_GREEK = re.compile(r"^([abgdk])-[A-Za-z]")
+_LATIN_TO_GREEK = {"a": "alpha", "b": "beta", "g": "gamma", "d": "delta", "k": "kappa"}
+_GREEK_WORD = re.compile(r"^[ -]?(alpha|beta|gamma|delta|epsilon|kappa|[αβγδεκ])\b", re.I)
+
+
+def _case_variant(surface: str, entry: Entry) -> bool:
+    """Mouse/rat nomenclature and mixed-case spellings ("Bach1", "Lifr", "Shh", "TfR2", "AChE") of a gene
+    symbol; also lowercase symbols with a digit ("sgk1"). Never for all-caps or plain lowercase words."""
+    if entry.type not in _GENE_TYPES or len(exact_key(surface)) < 3:
+        return False
+    if exact_key(surface).upper() != exact_key(entry.text).upper():
+        return False
+    if surface.isupper():
+        return False
+    if surface.islower():
+        return any(c.isdigit() for c in surface) and len(surface) >= 4
+    return True
 
 
 _GREEK_SUFFIX = re.compile(r"^[A-Z][A-Z0-9-]*[0-9A-Z][abgdk]$")
@@ -297,6 +322,13 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
             continue
         j, e, cands = found
         groundings = index.ground(text[s0:e], cands)
+        if groundings[0].type in _GENE_TYPES:
+            # "NRG-1 beta", "IFN-gamma" name the gene (an isoform or subunit): the mention takes the Greek word
+            g = _GREEK_WORD.match(text[e:e + 9])
+            if g:
+                e += g.end()
+                while j < n and us[j][1] <= e:
+                    j += 1
         mentions.append(Mention(s0, e, text[s0:e], groundings[0].type, groundings))
         i = j
     return mentions
@@ -312,7 +344,9 @@ _ABSTRACT_ABBREVIATIONS = frozenset({"CI", "OR", "HR", "RR", "SD", "SE", "SEM", 
 #: generic words the lexicon carries as terms but that name no particular entity in an abstract
 _GENERIC_WORDS = frozenset({"disease", "diseases", "syndrome", "syndromes", "disorder", "disorders", "protein",
                             "proteins", "nucleotide", "nucleotides", "amino acid", "amino acids", "element",
-                            "elements", "growth factor", "growth factors", "gene", "genes", "enzyme", "enzymes"})
+                            "elements", "growth factor", "growth factors", "gene", "genes", "enzyme", "enzymes",
+                            "autosomal dominant", "autosomal recessive", "c-type lectin", "globin", "receptor",
+                            "receptors", "kinase", "kinases", "ligand", "ligands"})
 
 
 def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str, s: int, e: int) -> bool:
@@ -322,7 +356,7 @@ def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str
         return False
     if surface.upper() in _ABSTRACT_ABBREVIATIONS or surface.lower() in _GENERIC_WORDS:
         return False
-    if e < len(text) and text[e] == "+" and surface[-1:].isdigit():
+    if surface[-1:].isdigit() and text[e:e + 3].lstrip(" (").startswith("+"):
         return False  # ions: "Ca2+", "Mg2+"
     if not surface[0].isalnum():
         return False
