@@ -286,41 +286,48 @@ def replay(claims: Sequence[AssembledClaim], decisions: Sequence[Curation]) -> R
     by_claim: dict[str, list[Curation]] = defaultdict(list)
     for d in ordered:
         by_claim[d.claim_id].append(d)
-    machine = {c.id: _reset(c) for c in claims}
+    machine: dict[str, AssembledClaim] = {}
+    for c in claims:  # a claim ID is a hash computed on every access: compute each once
+        machine[c.id] = _reset(c)
     result: dict[str, AssembledClaim] = {}
     replaced: list[AssembledClaim] = []
     orphaned: list[Orphan] = []
     injected: dict[str, list[AssembledClaim]] = defaultdict(list)  # corrections that became a machine claim
     applied_to: set[str] = set()
 
-    def settle(claim: AssembledClaim, chain: set[str]) -> None:
-        applied, bad, correction = _apply(claim, by_claim.get(claim.id, []))
-        applied_to.add(claim.id)
+    def settle(claim: AssembledClaim, cid: str, chain: set[str]) -> None:
+        own = by_claim.get(cid)
+        applied_to.add(cid)
+        if not own:
+            result[cid] = _merge(result[cid], claim, keep_status=True) if cid in result else claim
+            return
+        applied, bad, correction = _apply(claim, own, cid)
         orphaned.extend(bad)
         if correction is None:
-            result[claim.id] = _merge(result[claim.id], applied, keep_status=True) if claim.id in result else applied
+            result[cid] = _merge(result[cid], applied, keep_status=True) if cid in result else applied
             return
-        new = _corrected_claim(applied, correction)
-        if new.id == claim.id:  # certainty-only correction: the claim stays, with the curator's certainty
-            result[claim.id] = replace(new, curations=applied.curations, corrects=claim.corrects)
+        new = _corrected_claim(applied, correction, cid)
+        nid = new.id
+        if nid == cid:  # certainty-only correction: the claim stays, with the curator's certainty
+            result[cid] = replace(new, curations=applied.curations, corrects=claim.corrects)
             return
         replaced.append(applied)
-        if new.id in machine:
-            injected[new.id].append(new)
-        elif new.id in chain:  # X -> Y -> X: keep the last step, stop
-            result[new.id] = new
+        if nid in machine:
+            injected[nid].append(new)
+        elif nid in chain:  # X -> Y -> X: keep the last step, stop
+            result[nid] = new
         else:
-            settle(new, chain | {new.id})
+            settle(new, nid, chain | {nid})
 
-    for claim in machine.values():
-        settle(claim, {claim.id})
+    for cid, claim in machine.items():
+        settle(claim, cid, {cid})
     for target, news in injected.items():
         for new in news:
             result[target] = _merge(result[target], new, keep_status=_has_status_decision(by_claim[target]))
-    known = list(machine.values())
-    for d in ordered:
-        if d.claim_id not in applied_to:
-            orphaned.append(Orphan(d, "claim not found", _same_content(d, known)))
+    missing = [d for d in ordered if d.claim_id not in applied_to]
+    if missing:
+        index = _content_index(machine)
+        orphaned.extend(Orphan(d, "claim not found", _same_content(d, index)) for d in missing)
     order = {id(d): n for n, d in enumerate(ordered)}
     orphaned.sort(key=lambda o: order.get(id(o.curation), 0))
     return Replay(claims=list(result.values()), replaced=replaced, orphaned=orphaned)
@@ -343,13 +350,12 @@ def _reset(claim: AssembledClaim) -> AssembledClaim:
     return replace(claim, status=CurationStatus.CANDIDATE, curations=())
 
 
-def _apply(claim: AssembledClaim, own: list[Curation]) -> tuple[AssembledClaim, list[Orphan], Curation | None]:
+def _apply(claim: AssembledClaim, own: list[Curation], cid: str
+           ) -> tuple[AssembledClaim, list[Orphan], Curation | None]:
     """This claim's decisions applied; returns (claim, orphaned evidence decisions, winning correction)."""
-    if not own:
-        return claim, [], None
     evidence_ids = {e.id for e in claim.evidence}
     now = ", ".join(sorted(evidence_ids)) or "none"
-    bad = [Orphan(d, f"evidence {d.evidence_id} not found on claim {claim.id} (its evidence now: {now})")
+    bad = [Orphan(d, f"evidence {d.evidence_id} not found on claim {cid} (its evidence now: {now})")
            for d in own if d.evidence_id and d.evidence_id not in evidence_ids]
     own = [d for d in own if not d.evidence_id or d.evidence_id in evidence_ids]
     rejected = {d.evidence_id for d in own if d.decision is Decision.EVIDENCE_REJECTED}
@@ -365,13 +371,13 @@ def _apply(claim: AssembledClaim, own: list[Curation]) -> tuple[AssembledClaim, 
     return updated, bad, correction
 
 
-def _corrected_claim(machine: AssembledClaim, correction: Curation) -> AssembledClaim:
+def _corrected_claim(machine: AssembledClaim, correction: Curation, machine_id: str) -> AssembledClaim:
     assert correction.corrected is not None
     return AssembledClaim(
         claim=correction.corrected, evidence=machine.evidence, belief=1.0,
         supporting_papers=machine.supporting_papers, contradicting_papers=machine.contradicting_papers,
         conflicts=machine.conflicts, certainty=correction.certainty or machine.certainty,
-        status=CurationStatus.CORRECTED, curations=(), corrects=machine.id)
+        status=CurationStatus.CORRECTED, curations=(), corrects=machine_id)
 
 
 def _merge(existing: AssembledClaim, incoming: AssembledClaim, *, keep_status: bool) -> AssembledClaim:
@@ -390,11 +396,18 @@ def _merge(existing: AssembledClaim, incoming: AssembledClaim, *, keep_status: b
                    conflicts=tuple(sorted(set(existing.conflicts) | set(incoming.conflicts))))
 
 
-def _same_content(decision: Curation, claims: Iterable[AssembledClaim]) -> tuple[str, ...]:
+def _content_index(claims: dict[str, AssembledClaim]) -> dict[tuple[str, str, str], list[str]]:
+    index: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for cid, c in claims.items():
+        index[claim_text(c.claim)].append(cid)
+    return index
+
+
+def _same_content(decision: Curation, index: dict[tuple[str, str, str], list[str]]) -> tuple[str, ...]:
     want = (decision.subject, decision.predicate, decision.object)
     if not all(want):
         return ()
-    return tuple(sorted(c.claim.id for c in claims if claim_text(c.claim) == want and c.claim.id != decision.claim_id))
+    return tuple(sorted(cid for cid in index.get(want, ()) if cid != decision.claim_id))
 
 
 # -------------------------------------------------------------------------------------------- re-scoring
