@@ -349,6 +349,15 @@ def check_terms(ontology_dir: Path | None = None, lexicon: Lexicon | None = None
         for text in (str(r["label"]), *r["synonyms"]):  # type: ignore[misc]
             by_key[normalize(text, keep_case=True)].append((curie, int(r["line"]), text))  # type: ignore[call-overload]
     shared = {str(r["curie"]): {normalize(s, keep_case=True) for s in r["shared"]} for r in rows}  # type: ignore[union-attr]
+    if lex is not None:  # a curated synonym must not silently take over another gene's approved symbol
+        for key, uses in sorted(by_key.items()):
+            for curie, line, text in uses:
+                owners = sorted({raw[1] for raw in lex._index.get(key.casefold(), ())
+                                 if raw[2] == "symbol" and raw[1] != curie
+                                 and normalize(raw[0], keep_case=True) == key})
+                if owners and key not in shared.get(curie, set()):
+                    problems.append(f"terms.tsv:{line}: synonym {text!r} of {curie} is the approved HGNC symbol of "
+                                    f"{', '.join(owners)} (list it under 'shared' if that is intended)")
     for key, uses in sorted(by_key.items()):
         curies = sorted({c for c, _l, _t in uses})
         if len(curies) < 2:

@@ -118,6 +118,15 @@ def test_check_catches_unknown_parent(tmp_path):
     assert any("parent FPLX:NO_SUCH_FAMILY" in p for p in problems)
 
 
+def test_check_catches_a_synonym_that_is_another_genes_symbol(tmp_path):
+    d = _copy(tmp_path)
+    text = (d / "terms.tsv").read_text(encoding="utf-8")
+    text = text.replace("\tIGF-2|IGF-II|", "\tIGF-2|IGF-II|IGF1R|", 1)  # IGF2 row claims IGF1R's symbol
+    (d / "terms.tsv").write_text(text, encoding="utf-8")
+    problems, _notes = ont.check_terms(d)
+    assert any("'IGF1R' of HGNC:5466 is the approved HGNC symbol of HGNC:5465" in p for p in problems)
+
+
 def test_declared_shared_synonym_is_allowed(tmp_path):
     d = _copy(tmp_path)
     out = []
