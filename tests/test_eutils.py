@@ -105,10 +105,9 @@ def test_retries_honour_retry_after_and_back_off(server):
     server.fail(("status", 429, 7), ("status", 503, None), ("drop",))
     assert c.esearch("IGF1R AND stem cells", 5) == ["95000001", "95000003"]
     assert len(server.log) == 4
-    waits = [s for s in clock.sleeps if s not in (pytest.approx(1 / 3),)]
-    assert 7 in clock.sleeps, "Retry-After: 7 was honoured"
-    assert 0.5 * 2 ** 1 in clock.sleeps and 0.5 * 2 ** 2 in clock.sleeps, clock.sleeps
-    assert waits
+    # after each failure: Retry-After 7 s, then backoff 0.5 * 2**1, 0.5 * 2**2 (no extra rate-limit wait:
+    # the retry delays already exceed 1/3 s)
+    assert clock.sleeps == [7, 1.0, 2.0]
 
 
 def test_persistent_server_errors_give_up_with_one_line(server):
@@ -198,6 +197,13 @@ def test_search_results_are_fetched_and_cached(server, tmp_path):
 def test_bad_pmids_are_refused(bad):
     with pytest.raises(SourceError, match="is not a positive number|empty PMID"):
         parse_pmids(["38865036", bad])
+
+
+def test_unwritable_out_directory_is_a_one_line_error(server, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    with pytest.raises(SourceError, match="cannot create the download directory"):
+        fetch(client(server), ["95000003"], blocker / "pubmed")
 
 
 def test_pmid_file_errors_name_the_line(tmp_path):

@@ -230,25 +230,37 @@ class Cache:
     def has(self, pmid: str) -> bool:
         return (self.out / f"{pmid}.xml").is_file()
 
+    def _mkdir(self) -> None:
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SourceError(f"cannot create the download directory: {exc.strerror or exc}", where=str(self.out),
+                              hint="choose another --out directory") from None
+
     def put(self, pmid: str, data: bytes) -> None:
-        self.out.mkdir(parents=True, exist_ok=True)
+        self._mkdir()
         _atomic_write(self.out / f"{pmid}.xml", data)
         self.index["records"][pmid] = f"{pmid}.xml"
 
     def save(self) -> None:
-        self.out.mkdir(parents=True, exist_ok=True)
+        self._mkdir()
         ignore = self.out / ".igfkgignore"
         if not ignore.exists():
-            ignore.write_text("# written by igfkg fetch: the cache index is not a literature record\n" + INDEX + "\n",
-                              encoding="utf-8")
+            _atomic_write(ignore, f"# written by igfkg fetch: the cache index is not a literature record\n{INDEX}\n"
+                          .encode("utf-8"))
         self.index["missing"] = sorted(self.missing, key=int)
         _atomic_write(self.out / INDEX, json.dumps(self.index, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so an interrupted run never leaves half a record."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise SourceError(f"cannot write the download cache: {exc.strerror or exc}", where=str(path.parent),
+                          hint="choose another --out directory") from None
 
 
 def cited_pmids(path: Path) -> list[str]:
