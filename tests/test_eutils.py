@@ -96,7 +96,9 @@ def test_rate_limit_measured_at_the_server(server):
         c.esearch("IGF1R AND stem cells", 5)
     times = [s.at for s in server.log]
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert len(gaps) == 3 and min(gaps) >= 1 / 3 - 0.02, gaps
+    # arrival times carry the loaded machine's scheduling jitter on top of the client's 1/3 s spacing
+    assert len(gaps) == 3 and min(gaps) >= 1 / 3 - 0.05, gaps
+    assert times[-1] - times[0] >= 1.0 - 0.05
 
 
 def test_retries_honour_retry_after_and_back_off(server):
