@@ -47,6 +47,7 @@ EXPORT_FILES = ("igfkg.ttl", "igfkg.jsonld", "igfkg.trig")
 VALIDATE_DOCUMENTS = 10  # document graphs SHACL-validated per build; more are sampled evenly
 VALIDATE_CLAIMS = 100  # claims of the KG graph SHACL-validated per build; more are sampled evenly
 BULK_BATCH = 200  # new document graphs per bulk load
+CANONICAL_QUADS = 500_000  # beyond this many quads igfkg.trig is written by Oxigraph's serializer
 _CODE_MODULES = ("kg.rdf", "kg.assembly", "kg.curation", "kg.export", "kg.ontology", "kg.store")
 
 
@@ -483,7 +484,7 @@ class _Run:
         report.summary = summarize(tally, claims, report.orphaned)
         if export:
             with self.manifest.step("export") as step:
-                report.exports = self.export(store)
+                report.exports = self.export(store, step)
                 step.counters["files"] = len(report.exports)
             with self.manifest.step("validate") as step:
                 report.conforms, report.validation = self.validate(store, step)
@@ -494,22 +495,35 @@ class _Run:
                                               "conforms": report.conforms, "exports": report.exports}))
         cache.set_state("fingerprint", fingerprint)
 
-    def export(self, store: Any) -> list[str]:
-        """``igfkg.ttl`` (assembled/curated KG, canonical Turtle), ``igfkg.jsonld`` (compact context),
-        ``igfkg.trig`` (the full dataset with provenance), written atomically."""
+    def export(self, store: Any, step: Step) -> list[str]:
+        """``igfkg.ttl`` (the assembled/curated KG, canonical Turtle), ``igfkg.jsonld`` (the KG, compact
+        context), ``igfkg.trig`` (the full dataset with provenance), each written to a temporary file and
+        renamed. The TriG is streamed graph by graph (memory bounded by the largest graph): canonical text
+        while the dataset is small (the committed release), Oxigraph's own serializer beyond
+        ``CANONICAL_QUADS`` (deterministic order, not sorted; Python formatting of 10^7 quads would take
+        minutes)."""
         from kg import export as exporter
+        from kg.vocab import PREFIX_MAP
 
         out = self.settings.rdf_dir
         out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, fmt, graphs in (("igfkg.ttl", "ttl", [_kg_graph()]), ("igfkg.jsonld", "jsonld", [_kg_graph()]),
-                                  ("igfkg.trig", "trig", None)):
-            tmp = out / (name + ".tmp")
-            with open(tmp, "wb") as fh:
-                exporter.export(store, fh, fmt=fmt, graphs=graphs)
-            os.replace(tmp, out / name)
-            written.append(str(out / name))
-        return written
+        for name, fmt in (("igfkg.ttl", "ttl"), ("igfkg.jsonld", "jsonld")):
+            with _atomic_file(out / name) as fh:
+                exporter.export(store, fh, fmt=fmt, graphs=[_kg_graph()])
+        native = getattr(store, "oxigraph", None)
+        total = store.count()
+        step.counters["quads"] = total
+        with _atomic_file(out / "igfkg.trig") as fh:
+            if native is not None and total > CANONICAL_QUADS:
+                import pyoxigraph as ox
+
+                step.counters["trig"] = "oxigraph"
+                native.dump(fh, format=ox.RdfFormat.TRIG, prefixes=dict(PREFIX_MAP))
+            else:
+                step.counters["trig"] = "canonical"
+                for graph in sorted(_graph_names(store) or ()):
+                    fh.write(exporter.canonical_trig(store.quads(graph)).encode("utf-8") + b"\n")
+        return [str(out / name) for name in EXPORT_FILES]
 
     def validate(self, store: Any, step: Step) -> tuple[bool, str]:
         """SHACL-validate what was exported against ``ontology/shapes.ttl`` (:func:`kg.ontology.validate_graph`).
@@ -696,6 +710,18 @@ def _file_hash(path: Path) -> str | None:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+@contextmanager
+def _atomic_file(path: Path) -> Iterator[Any]:
+    """A binary file that appears under ``path`` only once it is completely written."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            yield fh
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _atomic_write(path: Path, text: str) -> None:
