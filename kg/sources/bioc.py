@@ -9,15 +9,14 @@ BioC XML is streamed document by document with ``iterparse``.
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Iterator
 
 from kg.errors import SourceError
 from kg.model import Annotation, Document, ProvidedRelation, Section, SourceLocation, document_id
-from kg.sources.common import (Item, annotation_curies, check_pmid, clean_doi, clean_pmcid, iter_lines, known_ids,
-                               relation_curie, squash)
+from kg.sources.common import (Item, annotation_curies, check_pmid, clean_doi, clean_pmcid, iter_lines,
+                               iter_xml_records, known_ids, relation_curie, squash)
 
 TITLE_TYPES = {"title", "front", "title_1"}
 
@@ -49,33 +48,12 @@ class _Rel:
 
 
 def read_xml(stream: BinaryIO, where: str) -> Iterator[Item]:
-    root: ET.Element | None = None
-    number = 0
-    try:
-        for event, elem in ET.iterparse(stream, events=("start", "end")):
-            if event == "start":
-                if root is None:
-                    root = elem
-                    if elem.tag not in ("collection", "document"):
-                        raise SourceError(f"not BioC XML: the root element is <{elem.tag}>", where=where)
-                continue
-            if elem.tag == "document":
-                number += 1
-                place = f"{where}#document {number}"
-                try:
-                    yield _build(*_xml_document(elem, place), place,
-                                 SourceLocation(where, f"document {number}", "bioc-xml"))
-                except SourceError as exc:
-                    yield exc
-                if root is not elem:
-                    root.clear()
-    except ET.ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        message = re.sub(r":? line \d+, column \d+", "", str(exc)) or "malformed XML"
-        raise SourceError(f"damaged XML ({message})", where=f"{where}:{line}:{column + 1}",
-                          hint="the file is truncated or not well-formed") from None
-    if root is None:
-        raise SourceError("no XML content", where=where)
+    for number, elem in iter_xml_records(stream, where, {"collection", "document"}, {"document"}, "BioC XML"):
+        place = f"{where}#document {number}"
+        try:
+            yield _build(*_xml_document(elem, place), place, SourceLocation(where, f"document {number}", "bioc-xml"))
+        except SourceError as exc:
+            yield exc
 
 
 def _infons(elem: ET.Element) -> dict[str, str]:
@@ -189,7 +167,8 @@ def _json_document(doc: Any, place: str) -> tuple[str, dict[str, str], list[_Pas
     for r in doc.get("relations") or []:
         if not isinstance(r, dict):
             raise SourceError("a relation is not an object", where=place)
-        nodes = [(str(n.get("refid", "")), str(n.get("role", ""))) for n in (r.get("nodes") or []) if isinstance(n, dict)]
+        nodes = [(str(n.get("refid", "")), str(n.get("role", "")))
+                 for n in (r.get("nodes") or []) if isinstance(n, dict)]
         relations.append(_Rel(str(r.get("id", "")), _str_dict(r.get("infons")), nodes))
     return str(doc.get("id", "")).strip(), _str_dict(doc.get("infons")), passages, relations
 
@@ -263,7 +242,8 @@ def _build(doc_id: str, infons: dict[str, str], passages: list[_Passage], relati
             if len(args) < 2:
                 raise SourceError(f"relation {r.id!r} has fewer than two nodes", where=place)
         else:
-            e1, e2 = r.infons.get("entity1") or r.infons.get("Entity1"), r.infons.get("entity2") or r.infons.get("Entity2")
+            e1 = r.infons.get("entity1") or r.infons.get("Entity1")
+            e2 = r.infons.get("entity2") or r.infons.get("Entity2")
             if not e1 or not e2:
                 raise SourceError(f"relation {r.id!r} names no arguments (entity1/entity2 or nodes)", where=place)
             args = [relation_curie(e1, known), relation_curie(e2, known)]

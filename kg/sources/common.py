@@ -9,8 +9,8 @@ a corrupt archive) is raised.
 from __future__ import annotations
 
 import gzip
-import io
 import re
+import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterator, Union
@@ -56,6 +56,36 @@ def sniff(path: Path) -> bytes:
 def archive_error(where: str, exc: BaseException) -> SourceError:
     return SourceError(f"damaged gzip archive ({exc or type(exc).__name__})", where=where,
                        hint="download the file again")
+
+
+def iter_xml_records(stream: BinaryIO, where: str, roots: set[str], records: set[str],
+                     kind: str) -> Iterator[tuple[int, ET.Element]]:
+    """``(record number, element)`` for each record element, streamed: once the caller has taken a record,
+    everything read so far is dropped from the tree, so memory stays flat whatever the file size. Damaged
+    XML raises one ``SourceError`` naming ``file:line:column``."""
+    root: ET.Element | None = None
+    number = 0
+    try:
+        for event, elem in ET.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                if root is None:
+                    root = elem
+                    if elem.tag not in roots:
+                        raise SourceError(f"not {kind}: the root element is <{elem.tag}>", where=where,
+                                          hint="give --format if the format was guessed wrongly")
+                continue
+            if elem.tag in records:
+                number += 1
+                yield number, elem
+                if root is not elem:
+                    root.clear()
+    except ET.ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        message = re.sub(r":? line \d+, column \d+", "", str(exc)) or "malformed XML"
+        raise SourceError(f"damaged XML ({message})", where=f"{where}:{line}:{column + 1}",
+                          hint="the file is truncated or not well-formed") from None
+    if root is None:
+        raise SourceError("no XML content", where=where)
 
 
 def iter_lines(stream: BinaryIO, where: str) -> Iterator[tuple[int, str]]:
@@ -243,7 +273,3 @@ def known_ids(pairs: list[tuple[str, str]]) -> dict[str, str]:
             if part and curies:
                 known.setdefault(part, curies[0])
     return known
-
-
-def bytes_stream(data: bytes) -> BinaryIO:
-    return io.BytesIO(data)

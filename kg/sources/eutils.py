@@ -33,18 +33,18 @@ INDEX = "index.json"
 OFFLINE_HINT = "check your network or set IGFKG_NCBI_BASE_URL"
 
 
-def parse_pmids(values: Iterable[str], where: str = "PMID") -> list[str]:
+def parse_pmids(values: Iterable[str], where: str | None = None) -> list[str]:
     """Validate user-given PMIDs (digits, > 0) before anything is sent or written; duplicates dropped."""
     out: list[str] = []
     for value in values:
+        if not value.strip():
+            raise SourceError("empty PMID", where=where)
         try:
-            pmid = check_pmid(value, where)
+            pmid = check_pmid(value, where or "PMID")
         except SourceError:
-            raise SourceError(f"PMID {value.strip()!r} is not a positive number", where=where if where != "PMID" else None,
+            raise SourceError(f"PMID {value.strip()!r} is not a positive number", where=where,
                               hint="PMIDs are digits, e.g. 38865036") from None
-        if not pmid:
-            raise SourceError("empty PMID", where=where if where != "PMID" else None)
-        if pmid not in out:
+        if pmid and pmid not in out:
             out.append(pmid)
     return out
 
@@ -166,15 +166,17 @@ class EutilsClient:
         out: dict[str, list[str]] = {p: [] for p in pmids}
         for start in range(0, len(pmids), BATCH):
             batch = pmids[start:start + BATCH]
-            root = _xml(self.request("elink.fcgi", {"dbfrom": "pubmed", "db": "pubmed", "linkname": "pubmed_pubmed_refs",
-                                                    "id": batch, "retmode": "xml"}), "elink")
+            params = {"dbfrom": "pubmed", "db": "pubmed", "linkname": "pubmed_pubmed_refs", "id": batch,
+                      "retmode": "xml"}
+            root = _xml(self.request("elink.fcgi", params), "elink")
             for linkset in root.findall("LinkSet"):
                 source = (linkset.findtext("IdList/Id") or "").strip()
                 if source not in out:
                     continue
                 for db in linkset.findall("LinkSetDb"):
                     if (db.findtext("LinkName") or "") == "pubmed_pubmed_refs":
-                        out[source] = [i.text.strip() for i in db.findall("Link/Id") if i.text and i.text.strip().isdigit()]
+                        out[source] = [i.text.strip() for i in db.findall("Link/Id")
+                                       if i.text and i.text.strip().isdigit()]
         return out
 
 
@@ -189,7 +191,8 @@ def _xml(data: bytes, what: str) -> ET.Element:
     except ET.ParseError as exc:
         raise NetworkError(f"NCBI {what} returned malformed XML ({exc})", hint="try again later") from None
     error = root.findtext("ERROR") if root.tag != "ERROR" else root.text
-    if error and not len(root.findall("IdList")) and root.tag in ("ERROR", "eSearchResult", "eLinkResult", "eFetchResult"):
+    answers = ("ERROR", "eSearchResult", "eLinkResult", "eFetchResult")
+    if error and not root.findall("IdList") and root.tag in answers:
         raise NetworkError(f"NCBI {what} answered: {' '.join(error.split())}")
     return root
 

@@ -186,8 +186,9 @@ def _references(root: Node) -> tuple[Reference, ...]:
                     pmid = found.group(1)
                 if "doi.org/" in href and not doi:
                     doi = clean_doi(href)
-            citation = Node("li", {}, [c for c in li.children if not (isinstance(c, Node) and c.tag == "a"
-                                                                      or isinstance(c, Node) and "article-links" in c.classes())]).text()
+            text_parts = [c for c in li.children
+                          if not (isinstance(c, Node) and (c.tag == "a" or "article-links" in c.classes()))]
+            citation = Node("li", {}, text_parts).text()
             citation = re.sub(r"(?:\s*-\s*(?:PubMed|PMC|DOI|Google Scholar|Free PMC article))+\s*-?\s*$", "", citation)
             if pmid or doi or citation:
                 refs.append(Reference(pmid=pmid, doi=doi, citation=citation or None))

@@ -7,14 +7,13 @@ its end tag is read and then cleared from the tree, so memory stays flat for a 5
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from typing import BinaryIO, Iterator
 
 from kg.errors import SourceError
 from kg.model import Document, Reference, Section, SourceLocation, document_id
-from kg.sources.common import (Item, author_name, check_pmid, clean_doi, clean_pmcid, iso_date, parse_date_text,
-                               squash, year_of)
+from kg.sources.common import (Item, author_name, check_pmid, clean_doi, clean_pmcid, iso_date, iter_xml_records,
+                               parse_date_text, squash, year_of)
 
 FORMAT = "pubmed-xml"
 ROOTS = {"PubmedArticleSet", "PubmedArticle", "PubmedBookArticle", "PubmedBookArticleSet"}
@@ -23,33 +22,11 @@ RECORDS = {"PubmedArticle", "PubmedBookArticle"}
 
 def read(stream: BinaryIO, where: str) -> Iterator[Item]:
     """Documents in file order; a record that cannot be read is yielded as a ``SourceError``."""
-    root: ET.Element | None = None
-    number = 0
-    try:
-        for event, elem in ET.iterparse(stream, events=("start", "end")):
-            if event == "start":
-                if root is None:
-                    root = elem
-                    if elem.tag not in ROOTS:
-                        raise SourceError(f"not PubMed XML: the root element is <{elem.tag}>", where=where,
-                                          hint="give --format if the format was guessed wrongly")
-                continue
-            if elem.tag in RECORDS:
-                number += 1
-                place = f"{where}#article {number}"
-                try:
-                    yield parse_article(elem, place, SourceLocation(where, f"article {number}", FORMAT))
-                except SourceError as exc:
-                    yield exc
-                if root is not elem:
-                    root.clear()  # everything before this point is finished: keep memory flat
-    except ET.ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        message = re.sub(r":? line \d+, column \d+", "", str(exc)) or "malformed XML"
-        raise SourceError(f"damaged XML ({message})", where=f"{where}:{line}:{column + 1}",
-                          hint="the file is truncated or not well-formed; download it again") from None
-    if root is None:
-        raise SourceError("no XML content", where=where)
+    for number, elem in iter_xml_records(stream, where, ROOTS, RECORDS, "PubMed XML"):
+        try:
+            yield parse_article(elem, f"{where}#article {number}", SourceLocation(where, f"article {number}", FORMAT))
+        except SourceError as exc:
+            yield exc
 
 
 def parse_article(elem: ET.Element, place: str, source: SourceLocation | None = None) -> Document:
