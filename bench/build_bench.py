@@ -1,13 +1,13 @@
 """End-to-end build benchmark (issue 7): time and peak memory of ``igfkg build`` on synthetic abstracts.
 
 Measures, each as a real ``igfkg build`` subprocess on a fresh project directory:
-  * the first build of N documents (wall time, documents/s, peak RSS of the whole process tree),
+  * a first build of a small corpus with ``--n-process 1`` and ``2`` (NLP on one vs both cores),
+  * the first build of N documents (wall time, documents/s, peak RSS of the whole process tree; compared
+    with the small corpus: memory flat in corpus size = streaming works),
   * a no-change rebuild (the ratio first/rebuild; target ≥ 20×),
-  * the same first build with ``--n-process 2`` (NLP on both cores),
-  * peak memory at two corpus sizes (flat in corpus size = streaming works),
-and reads each run's step timings from ``data/cache/manifest.json``.
+and reads each run's step timings and per-step peak RSS from ``data/cache/manifest.json``.
 
-    python bench/build_bench.py --docs 10000 --small 2000 --out bench/results/build.json
+    python bench/build_bench.py --docs 10000 --n-process 2 --compare-docs 1000 --out bench/results/build.json
 
 Prints a Markdown section for BENCHMARKS.md (``## Build``).
 """
@@ -66,40 +66,43 @@ def project_with(docs: int, root: Path, name: str) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000, help="corpus size of the main runs")
-    parser.add_argument("--small", type=int, default=2_000, help="smaller corpus for the memory-flatness check")
-    parser.add_argument("--n-process-docs", type=int, default=None,
-                        help="corpus size for the n_process 1 vs 2 comparison (default: --small)")
+    parser.add_argument("--n-process", type=int, default=2, help="NLP processes of the main runs")
+    parser.add_argument("--compare-docs", type=int, default=1_000,
+                        help="corpus size of the n_process 1 vs 2 runs (also the memory-flatness reference)")
     parser.add_argument("--out", type=Path, default=None, help="write the raw results as JSON here")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
     root = Path(args.workdir or tempfile.mkdtemp(prefix="igfkg-build-bench-"))
-    nproc_docs = args.n_process_docs or args.small
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                 "platform": platform.platform(),
+                                 "platform": platform.platform(), "load_avg_at_start": os.getloadavg()[0],
                                  "memory_gb": round(psutil.virtual_memory().total / 2**30)},
-                     "docs": args.docs}
+                     "docs": args.docs, "n_process": args.n_process, "compare_docs": args.compare_docs}
     import pyoxigraph
     import spacy
 
     from kg import __version__
     results["versions"] = {"igfkg": __version__, "spacy": spacy.__version__, "pyoxigraph": pyoxigraph.__version__}
 
-    big = project_with(args.docs, root, f"n{args.docs}")
-    results["first"] = run_build(big)
-    results["rebuild"] = run_build(big)
-    results["rebuild_ratio"] = round(results["first"]["seconds"] / results["rebuild"]["seconds"], 1)
-    print(json.dumps({k: results[k] for k in ("first", "rebuild", "rebuild_ratio")}, indent=1), file=sys.stderr)
+    def save() -> None:
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(results, indent=2) + "\n")
 
-    small = project_with(args.small, root, f"n{args.small}")
-    results["small"] = run_build(small)
-    np_project = small if nproc_docs == args.small else project_with(nproc_docs, root, f"np{nproc_docs}")
+    small = project_with(args.compare_docs, root, f"n{args.compare_docs}")
     for n in (1, 2):
-        shutil.rmtree(np_project / "store", ignore_errors=True)
-        shutil.rmtree(np_project / "data" / "cache", ignore_errors=True)
-        results[f"n_process_{n}"] = run_build(np_project, "--n-process", str(n), "--no-export")
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(results, indent=2) + "\n")
+        shutil.rmtree(small / "store", ignore_errors=True)
+        shutil.rmtree(small / "data" / "cache", ignore_errors=True)
+        shutil.rmtree(small / "data" / "rdf", ignore_errors=True)
+        results[f"n_process_{n}"] = run_build(small, "--n-process", str(n))
+        print(json.dumps({f"n_process_{n}": results[f"n_process_{n}"]}), file=sys.stderr)
+        save()
+    big = project_with(args.docs, root, f"n{args.docs}")
+    results["first"] = run_build(big, "--n-process", str(args.n_process))
+    save()
+    results["rebuild"] = run_build(big, "--n-process", str(args.n_process))
+    results["rebuild_ratio"] = round(results["first"]["seconds"] / results["rebuild"]["seconds"], 1)
+    results["machine"]["load_avg_at_end"] = os.getloadavg()[0]
+    save()
     print(markdown(results, args))
     if not args.workdir:
         shutil.rmtree(root, ignore_errors=True)
@@ -107,37 +110,38 @@ def main() -> None:
 
 def markdown(r: dict, args: argparse.Namespace) -> str:
     first, rebuild = r["first"], r["rebuild"]
-    ext = first["steps"]["extract"]
     lines = [
         "## Build",
         "",
-        f"Command: `python bench/build_bench.py --docs {args.docs} --small {args.small}` "
-        f"(synthetic abstracts from `bench/synth.py`, ~175 words each, PubMed XML; every run a real "
-        f"`igfkg build` subprocess; peak RSS = sum over the process tree, sampled every 0.1 s).",
+        f"Command: `python bench/build_bench.py --docs {args.docs} --n-process {args.n_process} "
+        f"--compare-docs {args.compare_docs}` (synthetic abstracts from `bench/synth.py`, ~175 words each, "
+        f"PubMed XML; every run is a real `igfkg build` subprocess on a fresh project directory; peak RSS = "
+        f"sum over the process tree incl. NLP workers, sampled every 0.1 s).",
         f"Machine: {r['machine']['cpus']} CPUs, {r['machine']['memory_gb']} GB, Python {r['machine']['python']}; "
-        f"spaCy {r['versions']['spacy']}, pyoxigraph {r['versions']['pyoxigraph']}.",
+        f"spaCy {r['versions']['spacy']}, pyoxigraph {r['versions']['pyoxigraph']}; load average "
+        f"{r['machine']['load_avg_at_start']:.1f} at start, {r['machine'].get('load_avg_at_end', 0):.1f} at end "
+        f"(other jobs shared the 2 cores).",
         "",
-        "| run | documents | wall time | docs/s | peak RSS |",
-        "|---|---|---|---|---|",
-        f"| first build | {args.docs} | {first['seconds']:.1f} s | {args.docs / first['seconds']:.1f} | "
-        f"{first['peak_rss_mb']} MB |",
-        f"| no-change rebuild | {args.docs} | {rebuild['seconds']:.1f} s | | {rebuild['peak_rss_mb']} MB |",
-        f"| first build | {args.small} | {r['small']['seconds']:.1f} s | {args.small / r['small']['seconds']:.1f} | "
-        f"{r['small']['peak_rss_mb']} MB |",
+        "| run | documents | wall time | docs/s | peak RSS (tree) | peak RSS (main) |",
+        "|---|---|---|---|---|---|",
     ]
     for n in (1, 2):
         run = r[f"n_process_{n}"]
-        docs = run["steps"]["extract"].get("read", 0)
-        lines.append(f"| `--n-process {n} --no-export` | {docs} | {run['seconds']:.1f} s | "
-                     f"{docs / run['seconds']:.1f} | {run['peak_rss_mb']} MB |")
-    lines += ["", f"No-change rebuild: **{r['rebuild_ratio']}×** faster than the first build (target ≥ 20×).",
-              f"Extraction cache on the first build: {ext.get('extracted', 0)} extracted, "
-              f"{ext.get('cache_hits', 0)} hits.", "", "Step times of the first build (s):", "",
-              "| " + " | ".join(first["steps"]) + " |", "|" + "---|" * len(first["steps"]),
-              "| " + " | ".join(f"{s['seconds']:.1f}" for s in first["steps"].values()) + " |", "",
-              "Step times of the no-change rebuild (s):", "",
-              "| " + " | ".join(rebuild["steps"]) + " |", "|" + "---|" * len(rebuild["steps"]),
-              "| " + " | ".join(f"{s['seconds']:.2f}" for s in rebuild["steps"].values()) + " |"]
+        lines.append(f"| first build, `--n-process {n}` | {args.compare_docs} | {run['seconds']:.1f} s | "
+                     f"{args.compare_docs / run['seconds']:.2f} | {run['peak_rss_mb']} MB | {run['peak_main_rss_mb']} MB |")
+    lines += [
+        f"| first build, `--n-process {args.n_process}` | {args.docs} | {first['seconds']:.1f} s | "
+        f"{args.docs / first['seconds']:.2f} | {first['peak_rss_mb']} MB | {first['peak_main_rss_mb']} MB |",
+        f"| no-change rebuild | {args.docs} | {rebuild['seconds']:.1f} s | | {rebuild['peak_rss_mb']} MB | "
+        f"{rebuild['peak_main_rss_mb']} MB |",
+        "", f"No-change rebuild: **{r['rebuild_ratio']}×** faster than the first build (target ≥ 20×).", ""]
+    for title, run in ((f"first build of {args.docs}", first), ("no-change rebuild", rebuild),
+                       (f"first build of {args.compare_docs}, --n-process 1", r["n_process_1"]),
+                       (f"first build of {args.compare_docs}, --n-process 2", r["n_process_2"])):
+        lines += [f"Steps of the {title} (seconds / peak RSS of the main process so far, MB):", "",
+                  "| " + " | ".join(run["steps"]) + " |", "|" + "---|" * len(run["steps"]),
+                  "| " + " | ".join(f"{s['seconds']:.1f} / {s.get('peak_rss_mb', '')}" for s in run["steps"].values())
+                  + " |", ""]
     return "\n".join(lines)
 
 
