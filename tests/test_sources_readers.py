@@ -166,3 +166,18 @@ def test_detection_by_content_and_forcing_gives_the_same(name, fmt, tmp_path):
     renamed.write_bytes((SRC / name).read_bytes())
     assert detect_format(renamed) == fmt, "the name plays no part"
     assert [d.id for d in read_file(renamed, fmt)] == [d.id for d in read_file(SRC / name)]
+
+
+def test_page_text_pmid_from_file_name_and_glued_affiliation_numbers():
+    from kg.sources.pubmed_text import parse_page_text, pmid_from_filename
+
+    assert pmid_from_filename("pubmed-38865036-page.txt") == "38865036"
+    assert pmid_from_filename("PMID_123.txt") == "123"
+    assert pmid_from_filename("30595497.txt") == "30595497"
+    assert pmid_from_filename("page-2.txt") is None
+    page = ("Review\nNat Fixture\n. 2019 Jan;1(1):1-2.\ndoi: 10.1000/x.1.\nA title about IGF‐1R\n"
+            "Ana Silva1,2, Bo Li3\nAffiliations\nAbstract\nIGF-1 activates IGF‐1R.\nPubMed Disclaimer\n")
+    doc = parse_page_text(page, "copied.txt", "copied.txt")
+    assert (doc.pmid, doc.id) == (None, "doi:10.1000/x.1")
+    assert doc.authors == ("Silva A", "Li B") and doc.journal == "Nat Fixture"
+    assert doc.publication_types == ("Review",) and doc.title == "A title about IGF‐1R"

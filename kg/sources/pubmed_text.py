@@ -92,8 +92,7 @@ def parse_page_text(text: str, where: str, filename: str = "") -> Document:
     sections, tail_at = _abstract(stripped, abstract_at + 1)
     keywords = _keywords(stripped[tail_at:])
     if pmid is None:
-        found = re.search(r"(?<!\d)(\d{1,9})(?!\d)", filename)
-        pmid = check_pmid(found.group(1), where) if found else None
+        pmid = pmid_from_filename(filename)
     if not title:
         raise SourceError("no title found before the 'Abstract' heading", where=where)
     references = _references(stripped[tail_at:])
@@ -106,6 +105,15 @@ def parse_page_text(text: str, where: str, filename: str = "") -> Document:
                     keywords=keywords, references=references, source=SourceLocation(where, "page", FORMAT))
 
 
+def pmid_from_filename(name: str) -> str | None:
+    """``pubmed-38865036-page.txt``, ``PMID_38865036.txt``, ``38865036.txt`` → ``38865036``; a stray small
+    number (``page-2.txt``) is not taken for a PMID."""
+    stem = name.split(".", 1)[0]
+    found = (re.search(r"(?:pubmed|pmid)[-_ ]?(\d{1,9})(?!\d)", stem, re.I) or re.fullmatch(r"(\d{1,9})", stem)
+             or re.search(r"(?<!\d)(\d{6,9})(?!\d)", stem))
+    return str(int(found.group(1))) if found and int(found.group(1)) > 0 else None
+
+
 def _looks_like_authors(line: str) -> bool:
     """``Fengchao Liu 1, Shuyi Ye 2, Lin Zhao 3`` (names, commas, affiliation numbers), not a sentence."""
     names = _split_authors(line)
@@ -114,7 +122,7 @@ def _looks_like_authors(line: str) -> bool:
 
 
 def _split_authors(line: str) -> list[str]:
-    parts = [re.sub(r"(?:\s+\d+)+\s*$", "", p).strip() for p in re.split(r",\s*|\s+and\s+", line)]
+    parts = [re.sub(r"(?:\s*\d+)+\s*$", "", p).strip() for p in re.split(r",\s*|\s+and\s+", line)]
     return [p for p in parts if p and p != "et al"]
 
 
