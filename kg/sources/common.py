@@ -38,10 +38,10 @@ def open_binary(path: Path) -> BinaryIO:
         raise SourceError("is a directory", where=str(path), hint="pass --recursive to read directories") from None
     except OSError as exc:
         raise SourceError(f"cannot open: {exc.strerror or exc}", where=str(path)) from None
-    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
-    if head == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    return raw  # type: ignore[return-value]
+    if raw.peek(2)[:2] == GZIP_MAGIC:
+        raw.close()
+        return gzip.open(path, "rb")  # type: ignore[return-value]  # owns (and closes) its file
+    return raw
 
 
 def sniff(path: Path) -> bytes:
