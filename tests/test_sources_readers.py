@@ -181,3 +181,15 @@ def test_page_text_pmid_from_file_name_and_glued_affiliation_numbers():
     assert (doc.pmid, doc.id) == (None, "doi:10.1000/x.1")
     assert doc.authors == ("Silva A", "Li B") and doc.journal == "Nat Fixture"
     assert doc.publication_types == ("Review",) and doc.title == "A title about IGF‐1R"
+
+
+def test_pubmed_html_keywords_inside_the_abstract_block_are_not_a_section():
+    from kg.sources.pubmed_html import parse_html
+
+    html = (SRC / "page.html").read_text(encoding="utf-8").replace(
+        '</div>\n  <p><strong class="sub-title">Keywords: </strong>IGF-1R; linsitinib; stemness.</p>',
+        '<p><strong class="sub-title">Keywords: </strong>IGF-1R; linsitinib; stemness.</p></div>')
+    assert "stemness.</p></div>" in html
+    doc = parse_html(html, "page.html")
+    assert [s.label for s in doc.abstract] == ["BACKGROUND", "RESULTS"]
+    assert doc.keywords == ("IGF-1R", "linsitinib", "stemness")

@@ -142,6 +142,8 @@ def _abstract(root: Node) -> list[Section]:
     for p in box.find_all("p"):
         label_node = p.find("strong", "sub-title")
         label = label_node.text().rstrip(":").strip().upper() if label_node else None
+        if label == "KEYWORDS":  # some page versions put the keywords inside the abstract block
+            continue
         if label_node is not None:
             p = Node(p.tag, p.attrs, [c for c in p.children if c is not label_node])
         text = p.text()
@@ -173,7 +175,8 @@ def _mesh(root: Node) -> tuple[str, ...]:
 
 def _references(root: Node) -> tuple[Reference, ...]:
     refs = []
-    for box in root.find_all(None, "references-and-notes-list"):
+    boxes = root.find_all(None, "references-and-notes-list") or root.find_all("ol", "references-list")
+    for box in boxes:
         for li in (c for c in box.children if isinstance(c, Node) and c.tag == "li"):
             links = li.find_all("a")
             pmid = doi = None
@@ -186,8 +189,7 @@ def _references(root: Node) -> tuple[Reference, ...]:
                     pmid = found.group(1)
                 if "doi.org/" in href and not doi:
                     doi = clean_doi(href)
-            text_parts = [c for c in li.children
-                          if not (isinstance(c, Node) and (c.tag == "a" or "article-links" in c.classes()))]
+            text_parts = [c for c in li.children if not (isinstance(c, Node) and c.tag in ("a", "ul", "ol", "div"))]
             citation = Node("li", {}, text_parts).text()
             citation = re.sub(r"(?:\s*-\s*(?:PubMed|PMC|DOI|Google Scholar|Free PMC article))+\s*-?\s*$", "", citation)
             if pmid or doi or citation:
