@@ -23,80 +23,28 @@ Why it is shaped like this:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import itertools
 import json
-import os
-import sqlite3
 import time
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kg import __version__
+from kg.buildcache import (CACHE_NAME, MANIFEST_NAME, Cache, Manifest, Step, atomic_file, atomic_write,  # noqa: F401
+                           code_fingerprint, extractor_key, file_hash, ontology_fingerprint)
 from kg.errors import IgfkgError
-from kg.model import Document, DocumentExtraction, from_dict, to_dict, to_json
+from kg.model import Document, DocumentExtraction, to_json
 from kg.settings import Settings
 
-MANIFEST_NAME = "manifest.json"
-CACHE_NAME = "build.sqlite"
 EXPORT_FILES = ("igfkg.ttl", "igfkg.jsonld", "igfkg.trig")
 VALIDATE_DOCUMENTS = 10  # document graphs SHACL-validated per build; more are sampled evenly
 VALIDATE_CLAIMS = 100  # claims of the KG graph SHACL-validated per build; more are sampled evenly
 BULK_BATCH = 200  # new document graphs per bulk load
 CANONICAL_QUADS = 500_000  # beyond this many quads igfkg.trig is written by Oxigraph's serializer
-_CODE_MODULES = ("kg.rdf", "kg.assembly", "kg.curation", "kg.export", "kg.ontology", "kg.store")
-
-
-# ----------------------------------------------------------------------------------------------- manifest
-
-
-@dataclass
-class Step:
-    """One named step of a run: wall time and counters (documents read, cache hits, graphs written...)."""
-
-    name: str
-    seconds: float = 0.0
-    counters: dict[str, Any] = field(default_factory=dict)
-    peak_rss_mb: int = 0  # the process's peak RSS so far: shows which step made memory grow
-
-    def count(self, key: str, n: int = 1) -> None:
-        self.counters[key] = self.counters.get(key, 0) + n
-
-
-@dataclass
-class Manifest:
-    """What a run did, step by step; written as JSON next to the cache."""
-
-    command: str
-    steps: list[Step] = field(default_factory=list)
-    started: str = ""
-    seconds: float = 0.0
-    versions: dict[str, str] = field(default_factory=dict)
-
-    @contextmanager
-    def step(self, name: str) -> Iterator[Step]:
-        step = Step(name)
-        self.steps.append(step)
-        start = time.perf_counter()
-        try:
-            yield step
-        finally:
-            step.seconds = round(time.perf_counter() - start, 4)
-            step.peak_rss_mb = _peak_rss_mb()
-
-    def get(self, name: str) -> Step:
-        return next(s for s in self.steps if s.name == name)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"command": self.command, "started": self.started, "seconds": self.seconds,
-                "versions": self.versions, "steps": [dataclasses.asdict(s) for s in self.steps]}
-
-    def write(self, path: Path) -> None:
-        _atomic_write(path, json.dumps(self.to_dict(), indent=2, sort_keys=True, default=str) + "\n")
+_CODE_MODULES = ("kg.pipeline", "kg.rdf", "kg.assembly", "kg.curation", "kg.export", "kg.ontology", "kg.store")
 
 
 @dataclass
@@ -125,125 +73,6 @@ class BuildReport(IngestReport):
     exports: list[str] = field(default_factory=list)
     conforms: bool | None = None
     validation: str = ""
-
-
-# -------------------------------------------------------------------------------------------------- cache
-
-
-class Cache:
-    """SQLite file under ``settings.cache_dir``: extractions, document records, and each store's catalog.
-
-    One file (not one per document) because 10^5 small files are slow on every filesystem and hard to
-    clean; SQLite gives atomic batched writes for free. Losing it only costs time: everything in it can be
-    recomputed from the sources.
-    """
-
-    SCHEMA = """
-    CREATE TABLE IF NOT EXISTS extraction (content_hash TEXT, version TEXT, payload TEXT NOT NULL,
-        PRIMARY KEY (content_hash, version));
-    CREATE TABLE IF NOT EXISTS record (record_hash TEXT PRIMARY KEY, payload TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS catalog (store TEXT, doc_id TEXT, record_hash TEXT, content_hash TEXT,
-        version TEXT, graph_hash TEXT, PRIMARY KEY (store, doc_id));
-    CREATE TABLE IF NOT EXISTS state (store TEXT, key TEXT, value TEXT, PRIMARY KEY (store, key));
-    """
-
-    def __init__(self, path: Path, store_key: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.db = sqlite3.connect(str(path), isolation_level=None)
-            self.db.executescript(self.SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise IgfkgError(f"extraction cache is unreadable: {exc}", where=str(path),
-                             hint="delete the file; it is rebuilt from the sources") from None
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.store = store_key
-        self._pending = 0
-
-    def close(self) -> None:
-        self.commit()
-        self.db.close()
-
-    def begin(self) -> None:
-        if not self.db.in_transaction:
-            self.db.execute("BEGIN")
-
-    def commit(self) -> None:
-        if self.db.in_transaction:
-            self.db.execute("COMMIT")
-        self._pending = 0
-
-    def _tick(self) -> None:
-        self._pending += 1
-        if self._pending >= 500:
-            self.commit()
-            self.begin()
-
-    # extractions are keyed by what extraction reads (content hash) and who read it (extractor version)
-    def has_extraction(self, content_hash: str, version: str) -> bool:
-        return self.db.execute("SELECT 1 FROM extraction WHERE content_hash=? AND version=?",
-                               (content_hash, version)).fetchone() is not None
-
-    def put_extraction(self, extraction: DocumentExtraction, version: str) -> None:
-        payload = json.dumps({"mentions": to_dict(extraction.mentions), "claims": to_dict(extraction.claims),
-                              "evidence": to_dict(extraction.evidence)}, ensure_ascii=False, sort_keys=True)
-        self.begin()
-        self.db.execute("INSERT OR REPLACE INTO extraction VALUES (?,?,?)",
-                        (extraction.document.content_hash, version, payload))
-        self._tick()
-
-    def put_record(self, document: Document) -> str:
-        payload = to_json(document)
-        record_hash = hashlib.sha256(payload.encode()).hexdigest()[:16]
-        self.begin()
-        self.db.execute("INSERT OR IGNORE INTO record VALUES (?,?)", (record_hash, payload))
-        self._tick()
-        return record_hash
-
-    def catalog(self) -> dict[str, tuple[str, str, str, str]]:
-        """doc_id → (record_hash, content_hash, version, graph_hash) for this store."""
-        rows = self.db.execute("SELECT doc_id, record_hash, content_hash, version, graph_hash FROM catalog "
-                               "WHERE store=?", (self.store,))
-        return {r[0]: tuple(r[1:]) for r in rows}  # type: ignore[misc]
-
-    def set_catalog(self, doc_id: str, record_hash: str, content_hash: str, version: str, graph_hash: str) -> None:
-        self.begin()
-        self.db.execute("INSERT OR REPLACE INTO catalog VALUES (?,?,?,?,?,?)",
-                        (self.store, doc_id, record_hash, content_hash, version, graph_hash))
-        self._tick()
-
-    def extraction(self, record_hash: str, content_hash: str, version: str) -> DocumentExtraction:
-        record = self.db.execute("SELECT payload FROM record WHERE record_hash=?", (record_hash,)).fetchone()
-        payload = self.db.execute("SELECT payload FROM extraction WHERE content_hash=? AND version=?",
-                                  (content_hash, version)).fetchone()
-        if record is None or payload is None:
-            raise IgfkgError(f"extraction cache misses {content_hash}", where=str(self.store),
-                             hint="delete data/cache and rebuild")
-        return _decode_extraction(record[0], payload[0], version)
-
-    def iter_catalog(self) -> Iterator[DocumentExtraction]:
-        """Every document of this store with its cached extraction, in document-ID order (streamed)."""
-        rows = self.db.execute(
-            "SELECT r.payload, e.payload, c.version FROM catalog c JOIN record r ON r.record_hash = c.record_hash "
-            "JOIN extraction e ON e.content_hash = c.content_hash AND e.version = c.version "
-            "WHERE c.store=? ORDER BY c.doc_id", (self.store,))
-        for record, payload, version in rows:
-            yield _decode_extraction(record, payload, version)
-
-    def get_state(self, key: str, scope: str | None = None) -> str | None:
-        """A remembered value for this store (or ``scope="*"``: for every store)."""
-        row = self.db.execute("SELECT value FROM state WHERE store=? AND key=?", (scope or self.store, key)).fetchone()
-        return row[0] if row else None
-
-    def set_state(self, key: str, value: str, scope: str | None = None) -> None:
-        self.db.execute("INSERT OR REPLACE INTO state VALUES (?,?,?)", (scope or self.store, key, value))
-
-
-def _decode_extraction(record: str, payload: str, version: str) -> DocumentExtraction:
-    data = json.loads(payload)
-    data["document"] = json.loads(record)
-    data["extractor_version"] = version
-    return from_dict(DocumentExtraction, data)
 
 
 # ------------------------------------------------------------------------------------------------- steps
@@ -440,11 +269,11 @@ class _Run:
         catalog = cache.catalog()
         fingerprint = hashlib.sha256(json.dumps(
             [sorted((k, v[3]) for k, v in catalog.items()), [to_json(d) for d in decisions],
-             code_fingerprint(_CODE_MODULES), _ontology_fingerprint(), export, str(settings.rdf_dir.resolve())]
+             code_fingerprint(_CODE_MODULES), ontology_fingerprint(), export, str(settings.rdf_dir.resolve())]
         ).encode()).hexdigest()[:16]
         previous = cache.get_state("fingerprint")
         outputs_intact = not export or all(
-            _file_hash(settings.rdf_dir / name) == cache.get_state("export:" + name) for name in EXPORT_FILES)
+            file_hash(settings.rdf_dir / name) == cache.get_state("export:" + name) for name in EXPORT_FILES)
         if previous == fingerprint and outputs_intact and _has_graph(store, _kg_graph()):
             saved = json.loads(cache.get_state("result") or "{}")
             report.summary, report.orphaned = saved.get("summary", {}), saved.get("orphaned", [])
@@ -490,7 +319,7 @@ class _Run:
                 report.conforms, report.validation = self.validate(store, step)
                 step.counters["conforms"] = report.conforms
             for name in EXPORT_FILES:
-                cache.set_state("export:" + name, _file_hash(settings.rdf_dir / name) or "")
+                cache.set_state("export:" + name, file_hash(settings.rdf_dir / name) or "")
         cache.set_state("result", json.dumps({"summary": report.summary, "orphaned": report.orphaned,
                                               "conforms": report.conforms, "exports": report.exports}))
         cache.set_state("fingerprint", fingerprint)
@@ -508,12 +337,12 @@ class _Run:
         out = self.settings.rdf_dir
         out.mkdir(parents=True, exist_ok=True)
         for name, fmt in (("igfkg.ttl", "ttl"), ("igfkg.jsonld", "jsonld")):
-            with _atomic_file(out / name) as fh:
+            with atomic_file(out / name) as fh:
                 exporter.export(store, fh, fmt=fmt, graphs=[_kg_graph()])
         native = getattr(store, "oxigraph", None)
         total = store.count()
         step.counters["quads"] = total
-        with _atomic_file(out / "igfkg.trig") as fh:
+        with atomic_file(out / "igfkg.trig") as fh:
             if native is not None and total > CANONICAL_QUADS:
                 import pyoxigraph as ox
 
@@ -559,7 +388,7 @@ class _Run:
                 data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
         result = validate_graph(data)
         text = result.text(limit=None)
-        _atomic_write(self.settings.cache_dir / "shacl.txt", text + "\n")
+        atomic_write(self.settings.cache_dir / "shacl.txt", text + "\n")
         step.counters.update(triples=len(data), claims=f"{len(chosen)} of {len(claims)}",
                              document_graphs=f"{len(sample)} of {len(documents)}",
                              violations=sum(v.severity == "Violation" for v in result.violations))
@@ -651,84 +480,6 @@ def _ontology_quads() -> list[Any]:
     from kg.rdf import ontology_quads
 
     return list(ontology_quads())
-
-
-def _ontology_fingerprint() -> str:
-    root = Path(__file__).resolve().parents[1] / "ontology"
-    h = hashlib.sha256()
-    for path in sorted(root.glob("*.ttl")) if root.is_dir() else []:
-        h.update(path.name.encode() + path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def code_fingerprint(modules: Iterable[str]) -> str:
-    """Hash of the source of the modules that shape a step's output: a code change invalidates the
-    step's cached result even when nobody bumped a version."""
-    import importlib.util
-
-    h = hashlib.sha256(__version__.encode())
-    for name in modules:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        if spec and spec.origin and os.path.exists(spec.origin):
-            h.update(name.encode() + Path(spec.origin).read_bytes())
-    return h.hexdigest()[:16]
-
-
-def extractor_key(settings: Settings) -> str:
-    """Cheap key of everything an extractor is made of (code, lexicon files, resolved parser model and its
-    files, spaCy version): equal keys give equal ``Extractor.version`` without loading the pipeline."""
-    import importlib.metadata
-    import importlib.util
-
-    from kg.lexicon import lexicon_version, ontology_dir_from_env
-    from kg.nlp import resolve_model
-
-    model = resolve_model(settings.model)
-    spec = importlib.util.find_spec(model) if model != "none" else None
-    meta = Path(spec.origin).parent / "meta.json" if spec and spec.origin else None
-    nlp_modules = ["kg.extraction", "kg.lexicon", *(f"kg.nlp.{p.stem}" for p in
-                                                   sorted((Path(__file__).parent / "nlp").glob("*.py")))]
-    parts = [code_fingerprint(nlp_modules), lexicon_version(ontology_dir_from_env()), model,
-             meta.read_text() if meta and meta.exists() else "", importlib.metadata.version("spacy")]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
-def _peak_rss_mb() -> int:
-    import resource
-
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB on Linux
-
-
-def _file_hash(path: Path) -> str | None:
-    if not path.exists():
-        return None
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-@contextmanager
-def _atomic_file(path: Path) -> Iterator[Any]:
-    """A binary file that appears under ``path`` only once it is completely written."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            yield fh
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 class _NoBar:

@@ -9,7 +9,7 @@ import pytest
 from kg.errors import IgfkgError
 from kg.model import (Claim, Concept, Document, DocumentExtraction, EntityType, Evidence, Grounding, Mention,
                       Predicate, Section)
-from kg.pipeline import Cache, Manifest, code_fingerprint
+from kg.pipeline import Cache, Manifest, code_fingerprint  # re-exported from kg.buildcache
 
 
 def _extraction(abstract: str = "IGF-1 activates IGF-1R.", journal: str = "J Test") -> DocumentExtraction:
