@@ -208,6 +208,22 @@ def test_unwritable_out_directory_is_a_one_line_error(server, tmp_path):
         fetch(client(server), ["95000003"], blocker / "pubmed")
 
 
+def test_damaged_cache_index_is_a_one_line_error(server, tmp_path):
+    out = tmp_path / "pubmed"
+    out.mkdir()
+    (out / "index.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"index.json: cache index is damaged .* \(delete it;"):
+        fetch(client(server), ["95000003"], out)
+    assert server.log == []
+    # as the hint says: without the index, records on disk are re-indexed and not downloaded again
+    (out / "index.json").unlink()
+    (out / "95000003.xml").write_bytes(dict(client(server).efetch(["95000003"]))["95000003"])
+    before = len(server.log)
+    report = fetch(client(server), ["95000003"], out)
+    assert len(server.log) == before and report.cached == 1
+    assert json.loads((out / "index.json").read_text())["records"] == {"95000003": "95000003.xml"}
+
+
 def test_pmid_file_errors_name_the_line(tmp_path):
     f = tmp_path / "ids.txt"
     f.write_text("# seed\n38865036, 30595497\n\n27193450 x12\n", encoding="utf-8")

@@ -228,6 +228,8 @@ class Cache:
             for key in self.index:
                 if isinstance(data.get(key), type(self.index[key])):
                     self.index[key] = data[key]
+        if out.is_dir():  # records already on disk count, whether or not the index lists them
+            self.index["records"].update({p.stem: p.name for p in out.glob("*.xml") if p.stem.isdigit()})
         self.missing = set(self.index["missing"])
 
     def has(self, pmid: str) -> bool:
