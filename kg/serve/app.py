@@ -102,8 +102,8 @@ class ServeContext:
             self.changed()
 
     def changed(self, *, entities: bool = True) -> None:
-        """After any write: workers reopen their view; the entity index (labels, claim counts) is rebuilt
-        unless the caller knows no entity or claim was added or removed (accept/reject/note)."""
+        """After any write: workers reopen their view; the page index (claims, labels, counts) is rebuilt
+        unless the caller patches it itself (browser curation re-reads the claims it touched)."""
         self.runner.bump()
         if entities:
             self.reader.invalidate()

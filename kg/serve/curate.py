@@ -98,8 +98,10 @@ class BrowserCuration:
             curation = make_decision(ac, decision, curator, **kwargs)
             before = {c.id: c for c in session.replayed.all_claims}
             session.record([curation])
-            self._sync_store(session, before, {claim_id} | ({curation.corrected.id} if curation.corrected else set()))
-            self.ctx.changed(entities=curation.corrected is not None)
+            changed = self._sync_store(session, before,
+                                       {claim_id} | ({curation.corrected.id} if curation.corrected else set()))
+            self.ctx.changed(entities=False)  # the query workers reopen; the page index is patched below
+            self.ctx.reader.refresh_claims(changed)
         return curation
 
     @staticmethod
@@ -111,7 +113,7 @@ class BrowserCuration:
                                object_=form.get("object") or None, predicate=form.get("predicate") or None,
                                negated=negated)
 
-    def _sync_store(self, session: Any, before: dict[str, AssembledClaim], touched: set[str]) -> None:
+    def _sync_store(self, session: Any, before: dict[str, AssembledClaim], touched: set[str]) -> list[str]:
         """One update (one transaction in Oxigraph): curation graph ← whole log; in the KG graph, the claim
         nodes whose assembled form changed are rewritten, and their direct ``subject predicate object``
         triples are dropped and re-added only while some curated claim still supports them."""
@@ -121,7 +123,7 @@ class BrowserCuration:
         after = {c.id: c for c in session.replayed.all_claims}  # as the build writes it
         changed = sorted(c for c in set(before) | set(after) | touched if c in touched or before.get(c) != after.get(c))
         if not changed:
-            return
+            return []
         kg = "<" + vocab.GRAPH_KG + ">"
         nodes = " ".join(f"<{vocab.CLAIM}{c}>" for c in changed)
         candidates = {_direct(cl) for c in changed for cl in (before.get(c), after.get(c)) if cl is not None}
@@ -138,6 +140,7 @@ class BrowserCuration:
         if insert:
             parts.append("INSERT DATA { GRAPH " + kg + " {\n" + insert + "} }")
         self.ctx.reader.update(" ;\n".join(parts))
+        return changed
 
 
 def _direct(ac: AssembledClaim) -> tuple[str, str, str]:

@@ -126,8 +126,12 @@ class GraphReader:
         self.union_default_graph = union_default_graph
         self.remote = remote
         self.settings = settings
-        self._lock = threading.Lock()
+        self._entities_lock = threading.Lock()
         self._entities: dict[str, Entity] | None = None
+        self._entities_version = -1
+        self._labels: dict[str, tuple[str, str]] | None = None  # entity IRI -> (label, type)
+        self._index: Any = None
+        self._index_lock = threading.Lock()
         self._lexicon: Any = None
 
     # ------------------------------------------------------------------------------------ plumbing
@@ -144,9 +148,10 @@ class GraphReader:
 
     timeout: float | None = None
 
-    def rows(self, sparql: str) -> list[dict[str, Any]]:
-        """SELECT → list of {variable: pyoxigraph term} (a page query gets ``timeout`` seconds)."""
-        result = self.store.query(PREFIXES + sparql, timeout=self.timeout)
+    def rows(self, sparql: str, timeout: float | None | bool = True) -> list[dict[str, Any]]:
+        """SELECT → list of {variable: pyoxigraph term} (a page query gets ``timeout`` seconds; the index
+        scans pass ``timeout=None``)."""
+        result = self.store.query(PREFIXES + sparql, timeout=self.timeout if timeout is True else timeout)
         names = result.variables
         return [dict(zip(names, row)) for row in result.rows]
 
@@ -170,8 +175,35 @@ class GraphReader:
         self.store.update(sparql)
 
     def invalidate(self) -> None:
-        with self._lock:
+        """After an arbitrary write: everything derived from the store is rebuilt on next use."""
+        with self._index_lock, self._entities_lock:
             self._entities = None
+            self._labels = None
+            self._index = None
+
+    def refresh_claims(self, claim_ids: Iterable[str]) -> None:
+        """After a curation write: re-read only the claims it touched (and label any new entity)."""
+        with self._index_lock:
+            if self._index is None:
+                return
+            self._index.refresh(self, claim_ids)
+        with self._entities_lock:
+            if self._labels is not None:
+                missing = {r.s for r in self._index.rows.values() if r.s not in self._labels} | \
+                          {r.o for r in self._index.rows.values() if r.o not in self._labels}
+                if missing:
+                    self._labels.update(self._label_rows(missing))
+
+    def index(self) -> Any:
+        """The in-memory claim summary (:mod:`kg.serve.index`), built on first use."""
+        from kg.serve.index import ClaimIndex
+
+        with self._index_lock:
+            if self._index is None or self._index.stale():
+                index = ClaimIndex(ttl=300.0 if self.remote else None)
+                index.build(self)
+                self._index = index
+            return self._index
 
     def close(self) -> None:
         store, self.store = self.store, None
@@ -190,35 +222,50 @@ class GraphReader:
         return {"graphs": graphs, "classes": classes, "properties": props, "triples": sum(n for _, n in graphs)}
 
     def home_stats(self) -> list[tuple[str, str]]:
-        by_status: dict[str, int] = defaultdict(int)
-        for r in self.rows(f"SELECT ?st (COUNT(?c) AS ?n) WHERE {{ GRAPH <{KG}> {{ ?c {I.belief} ?b ; {I.status} ?st }} }} "
-                           "GROUP BY ?st"):
-            by_status[enum_value(r["st"])] += int(py(r["n"]) or 0)
+        by_status = self.index().status_counts()
         docs = self.rows(f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?d {I.document_id} ?id }} "
                          f"FILTER(STRSTARTS(STR(?g), \"{vocab.GRAPH_DOCUMENT_PREFIX}\")) }}")
         return [("claims", f"{sum(by_status.values()):,}"),
-                ("curated", f"{by_status['accepted'] + by_status['corrected']:,}"),
-                ("rejected", f"{by_status['rejected']:,}"), ("entities", f"{len(self.entities()):,}"),
+                ("curated", f"{by_status.get('accepted', 0) + by_status.get('corrected', 0):,}"),
+                ("rejected", f"{by_status.get('rejected', 0):,}"), ("entities", f"{len(self.entities()):,}"),
                 ("papers", f"{int(py(docs[0]['n']) or 0) if docs else 0:,}")]
 
     # ------------------------------------------------------------------------------------ entities
 
     def entities(self) -> dict[str, Entity]:
-        """Every entity that takes part in a claim, with label, type and number of claims (cached)."""
-        with self._lock:
-            if self._entities is not None:
+        """Every entity that takes part in a claim, with label, type and number of claims: counts from the
+        claim index, labels and types from two single-pattern scans (kept until the next arbitrary write)."""
+        index = self.index()
+        with self._entities_lock:
+            if self._entities is not None and self._entities_version == index.version:
                 return self._entities
-        out: dict[str, Entity] = {}
-        for r in self.rows(f"""
-SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (COUNT(DISTINCT ?c) AS ?n) WHERE {{
-  GRAPH <{KG}> {{ ?c {I.belief} ?b . {{ ?c {I.subject} ?e }} UNION {{ ?c {I.object} ?e }}
-                 OPTIONAL {{ ?e {LABEL} ?l }} OPTIONAL {{ ?e a ?t }} }} }} GROUP BY ?e"""):
-            curie = safe_curie(py(r["e"]))
-            etype = TYPE_OF_CLASS.get(py(r.get("type")) or "", EntityType.OTHER).value
-            out[curie] = Entity(curie, py(r.get("label")) or curie, etype, py(r["n"]) or 0)
-        with self._lock:
-            self._entities = out
-        return out
+            if self._labels is None:
+                self._labels = self._label_rows(None)
+            counts: dict[str, int] = defaultdict(int)
+            for table in (index.by_subject, index.by_object):
+                for e_iri, ids in table.items():
+                    counts[e_iri] += len(ids)
+            out: dict[str, Entity] = {}
+            for e_iri, n in counts.items():
+                curie = safe_curie(e_iri)
+                label, etype = self._labels.get(e_iri, (curie, "other"))
+                out[curie] = Entity(curie, label or curie, etype, n)
+            self._entities, self._entities_version = out, index.version
+            return out
+
+    def _label_rows(self, iris: set[str] | None) -> dict[str, tuple[str, str]]:
+        """(label, entity type) of entity IRIs in the KG graph: all of them, or just ``iris``."""
+        values = "VALUES ?e { " + " ".join(term(iri(x)) for x in sorted(iris)) + " }" if iris else ""
+        labels: dict[str, str] = {}
+        for r in self.rows(f"SELECT ?e ?l WHERE {{ {values} GRAPH <{KG}> {{ ?e {LABEL} ?l }} "
+                           f"FILTER(!STRSTARTS(STR(?e), \"{vocab.CLAIM}\")) }}", timeout=None):
+            labels.setdefault(py(r["e"]), py(r["l"]))
+        classes = " ".join(f"<{c}>" for c in TYPE_OF_CLASS)
+        types: dict[str, str] = {}
+        for r in self.rows(f"SELECT ?e ?t WHERE {{ {values} VALUES ?t {{ {classes} }} GRAPH <{KG}> {{ ?e a ?t }} }}",
+                           timeout=None):
+            types.setdefault(py(r["e"]), TYPE_OF_CLASS[py(r["t"])].value)
+        return {e: (labels.get(e, ""), types.get(e, "other")) for e in set(labels) | set(types)}
 
     def top_entities(self, n: int = 24) -> list[Entity]:
         return sorted(self.entities().values(), key=lambda e: (-e.claims, e.label.lower()))[:n]
@@ -269,23 +316,36 @@ SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (COUNT(DISTINCT ?c) AS ?n
             for gr in lexicon.lookup(text):
                 offer(gr.curie, 0 if gr.curie in graph else 3, gr.matched or text, gr.reason)
         if key:
-            for e in graph.values():
-                names = [e.label, e.curie]
-                if lexicon is not None:
-                    t = lexicon.term(e.curie)
-                    if t is not None:
-                        names += list(t.synonyms)
-                for name in names:
-                    k = norm(name)
-                    if not k:
-                        continue
-                    if k == key:
-                        offer(e.curie, 1, name, "exact")
-                    elif k.startswith(key):
-                        offer(e.curie, 2, name, "prefix")
-                    elif len(key) >= 3 and key in k:
-                        offer(e.curie, 4, name, "contains")
+            for k, curie, name in self._name_keys(graph, lexicon, norm):
+                if k == key:
+                    offer(curie, 1, name, "exact")
+                elif k.startswith(key):
+                    offer(curie, 2, name, "prefix")
+                elif len(key) >= 3 and key in k:
+                    offer(curie, 4, name, "contains")
         return [e for _, e in sorted(found.values(), key=lambda x: x[0])][:limit]
+
+    _names: tuple[int, list[tuple[str, str, str]]] | None = None
+
+    def _name_keys(self, graph: dict[str, Entity], lexicon: Any, norm: Any) -> list[tuple[str, str, str]]:
+        """(normalized name, CURIE, name) for every label, CURIE and lexicon synonym of the graph's entities;
+        computed once per version of the entity index."""
+        cached = self._names
+        if cached is not None and cached[0] == id(graph):
+            return cached[1]
+        keys = []
+        for e in graph.values():
+            names = [e.label, e.curie]
+            if lexicon is not None:
+                t = lexicon.term(e.curie)
+                if t is not None:
+                    names += list(t.synonyms)
+            for name in dict.fromkeys(names):
+                k = norm(name)
+                if k:
+                    keys.append((k, e.curie, name))
+        self._names = (id(graph), keys)
+        return keys
 
     def entity(self, curie_text: str) -> dict[str, Any]:
         curie = parse_curie(curie_text)
@@ -308,60 +368,47 @@ SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (COUNT(DISTINCT ?c) AS ?n
 
     # -------------------------------------------------------------------------------------- claims
 
-    def claim_rows(self, where: str, limit: int, values: str = "") -> list[dict[str, Any]]:
-        """Claim summaries for a WHERE fragment that binds ``?c`` (static text + a VALUES block)."""
-        rows = self.rows(f"""
-SELECT ?c ?s ?p ?o ?neg ?belief ?papers ?status (COUNT(DISTINCT ?x) AS ?conflicts) WHERE {{
-  {values}
-  {where}
-  GRAPH <{KG}> {{
-    ?c {I.subject} ?s ; {I.predicate} ?p ; {I.object} ?o ; {I.belief} ?belief ; {I.status} ?status .
-    OPTIONAL {{ ?c {I.negated} ?neg }} OPTIONAL {{ ?c {I.supporting} ?papers }}
-    OPTIONAL {{ ?c {I.conflicts_with} ?x }} }}
-}} GROUP BY ?c ?s ?p ?o ?neg ?belief ?papers ?status
-ORDER BY DESC(?belief) DESC(?papers) ?c LIMIT {int(limit)}""")
+    def summaries(self, rows: Iterable[Any]) -> list[dict[str, Any]]:
+        """Claim index rows as the dictionaries the templates show."""
         entities = self.entities()
         out = []
-        for r in rows:
-            cid = py(r["c"])[len(vocab.CLAIM):]
-            pred = vocab.predicate_from_iri(py(r["p"]))
-            s, o = safe_curie(py(r["s"])), safe_curie(py(r["o"]))
-            out.append({"id": cid, "subject": entities.get(s) or Entity(s, s), "object": entities.get(o) or Entity(o, o),
+        for row in rows:
+            pred = vocab.predicate_from_iri(row.p)
+            s, o = safe_curie(row.s), safe_curie(row.o)
+            out.append({"id": row.id, "subject": entities.get(s) or Entity(s, s), "object": entities.get(o) or Entity(o, o),
                         "predicate": pred.value, "predicate_label": pred.label, "polarity": pred.polarity,
-                        "negated": bool(py(r.get("neg"))), "belief": float(py(r["belief"]) or 0),
-                        "papers": int(py(r.get("papers")) or 0),
-                        "status": enum_value(r["status"]) or "candidate",
-                        "conflicts": int(py(r.get("conflicts")) or 0)})
+                        "negated": row.negated, "belief": row.belief, "papers": row.papers, "status": row.status,
+                        "conflicts": row.conflicts})
         return out
 
-    def count_claims(self, where: str, values: str) -> int:
-        row = self.rows(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {values} {where} "
-                        f"GRAPH <{KG}> {{ ?c {I.belief} ?b }} }}")
-        return int(py(row[0]["n"]) or 0) if row else 0
+    def claim_rows(self, where: str, limit: int, values: str = "") -> list[dict[str, Any]]:
+        """The best-supported claims among those a WHERE fragment binds to ``?c`` (static text + VALUES)."""
+        ids = [py(r["c"])[len(vocab.CLAIM):] for r in self.rows(
+            f"SELECT DISTINCT ?c WHERE {{ {values} {where} }}")]
+        return self.summaries(self.index().top(ids, limit))
 
     def entity_claims(self, curie: str, limit: int = 200) -> dict[str, Any]:
-        e = term(iri(rdf.entity_iri(curie)))
-        values = f"VALUES ?e {{ {e} }}"
-        out_where = f"GRAPH <{KG}> {{ ?c {I.subject} ?e }}"
-        in_where = f"GRAPH <{KG}> {{ ?c {I.object} ?e }}"
-        return {"out": self.claim_rows(out_where, limit, values), "in": self.claim_rows(in_where, limit, values),
-                "total_out": self.count_claims(out_where, values), "total_in": self.count_claims(in_where, values)}
+        index = self.index()
+        e = rdf.entity_iri(curie)
+        out_ids, in_ids = index.by_subject.get(e, []), index.by_object.get(e, [])
+        return {"out": self.summaries(index.top(out_ids, limit)), "in": self.summaries(index.top(in_ids, limit)),
+                "total_out": len(out_ids), "total_in": len(in_ids)}
 
     def claim(self, claim_id: str) -> dict[str, Any]:
         """A claim with its evidence and curation history, read back through :mod:`kg.rdf`."""
         if not CLAIM_ID_RE.match(claim_id):
             raise NotFound(f"{claim_id!r} is not a claim ID (16 hexadecimal digits)")
         c = term(iri(vocab.CLAIM + claim_id))
-        quads = self.quads(f"""
-SELECT ?s ?p ?o ?g WHERE {{
-  {{ VALUES ?s {{ {c} }} GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{ GRAPH <{KG}> {{ {c} {I.has_evidence} ?s }} GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{ GRAPH <{CURATION}> {{ ?s {I.about_claim} {c} }} GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{ GRAPH <{CURATION}> {{ ?s {I.corrected_claim} {c} }} GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{ GRAPH <{CURATION}> {{ ?cur {I.about_claim} {c} ; {P.associated} ?s }} GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{ GRAPH <{KG}> {{ {c} ?arg ?s . ?s ?p ?o }} BIND(<{KG}> AS ?g)
-          FILTER(?arg IN ({I.subject}, {I.object}, {I.cell_type}, {I.disease}, {I.species}, {I.cell_line})) }}
-}}""")
+        # Small queries, not one UNION: Oxigraph plans the UNION badly (10 s vs 0.1 s on 100k claims).
+        quads: list[ox.Quad] = []
+        for pattern in (f"VALUES ?s {{ {c} }} GRAPH ?g {{ ?s ?p ?o }}",
+                        f"GRAPH <{KG}> {{ {c} {I.has_evidence} ?s }} GRAPH ?g {{ ?s ?p ?o }}",
+                        f"GRAPH <{CURATION}> {{ ?s {I.about_claim} {c} }} GRAPH ?g {{ ?s ?p ?o }}",
+                        f"GRAPH <{CURATION}> {{ ?s {I.corrected_claim} {c} }} GRAPH ?g {{ ?s ?p ?o }}",
+                        f"GRAPH <{CURATION}> {{ ?cur {I.about_claim} {c} ; {P.associated} ?s }} GRAPH ?g {{ ?s ?p ?o }}",
+                        f"GRAPH <{KG}> {{ {c} ?arg ?s . ?s ?p ?o }} BIND(<{KG}> AS ?g) FILTER(?arg IN ({I.subject}, "
+                        f"{I.object}, {I.cell_type}, {I.disease}, {I.species}, {I.cell_line}))"):
+            quads += self.quads(f"SELECT ?s ?p ?o ?g WHERE {{ {pattern} }}")
         kg_claims = rdf.assembled_from_quads(quads)
         if not kg_claims:
             raise NotFound(f"claim {claim_id} is not in the graph")
@@ -466,11 +513,15 @@ SELECT ?s ?p ?o ?g WHERE {{
             net.edges.append(Edge(c["subject"].curie, c["object"].curie, c["predicate"], c["polarity"], c["negated"],
                                   c["belief"], c["id"], c["status"]))
         if hop >= 2 and len(net.nodes) > 1:  # the neighbours' own best-supported claims
-            block = " ".join(term(iri(rdf.entity_iri(n))) for n in net.nodes if n != curie)
+            index = self.index()
             seen = {c["id"] for c in claims}
-            extra = self.claim_rows(f"GRAPH <{KG}> {{ {{ ?c {I.subject} ?n }} UNION {{ ?c {I.object} ?n }} }}",
-                                    limit + len(seen), f"VALUES ?n {{ {block} }}")
-            for c in [c for c in extra if c["id"] not in seen][:limit]:
+            around: set[str] = set()
+            for n in net.nodes:
+                if n != curie:
+                    e = rdf.entity_iri(n)
+                    around.update(index.by_subject.get(e, []))
+                    around.update(index.by_object.get(e, []))
+            for c in self.summaries(index.top(around - seen, limit)):
                 for e in (c["subject"], c["object"]):
                     net.nodes.setdefault(e.curie, Node(e.curie, e.label, e.type))
                 net.edges.append(Edge(c["subject"].curie, c["object"].curie, c["predicate"], c["polarity"],
