@@ -60,14 +60,21 @@ def _deaccent(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def loose_key(text: str) -> str:
     """The lookup key: Greek spelled out, accents dropped, every non-alphanumeric removed, lowercased."""
-    return re.sub(r"[\W_]+", "", _deaccent(text)).lower()
+    if not text.isascii():
+        text = _deaccent(text)
+    return _NON_WORD.sub("", text).lower()
 
 
 def exact_key(text: str) -> str:
     """Like :func:`loose_key` but case kept (for case-sensitive symbols such as "CAT" vs "cat")."""
-    return re.sub(r"[\W_]+", "", _deaccent(text))
+    if not text.isascii():
+        text = _deaccent(text)
+    return _NON_WORD.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -89,28 +96,47 @@ class LexiconIndex:
     def __init__(self, lexicon: Any) -> None:
         self.lexicon = lexicon
         self.version = str(getattr(lexicon, "version", "none"))
-        self._by_key: dict[str, list[Entry]] = {}
+        # raw rows per key: (text, curie, reason, case_sensitive, priority, ambiguous, label, type); Entry
+        # objects (with the term's label and type) are made only for keys that a text actually hits
+        self._by_key: dict[str, list[tuple]] = {}
+        self._entries: dict[str, list[Entry]] = {}
+        self._terms: dict[str, tuple[str, EntityType]] = {}
         self._english = _english_words(lexicon)
-        terms: dict[str, tuple[str, EntityType]] = {}
+        by_key = self._by_key
         for e in lexicon.entries():
             key = loose_key(e.text)
             if len(key) < 2 and not key.isdigit():
                 continue
-            info = terms.get(e.curie)
-            if info is None:
-                info = terms[e.curie] = _term_info(lexicon, e.curie, e)
-            self._by_key.setdefault(key, []).append(Entry(
-                e.text, e.curie, str(getattr(e, "reason", "synonym")), bool(getattr(e, "case_sensitive", False)),
-                int(getattr(e, "priority", 0) or 0), info[0], info[1], bool(getattr(e, "ambiguous", None))))
+            row = (e.text, e.curie, e.reason, e.case_sensitive, e.priority or 0, bool(e.ambiguous), None, None)
+            rows = by_key.get(key)
+            if rows is None:
+                by_key[key] = [row]
+            else:
+                rows.append(row)
         for e in _species_entries() + _supplement_entries():
             key = loose_key(e.text)
-            if any(x.curie == e.curie and not x.ambiguous and not x.case_sensitive
-                   for x in self._by_key.get(key, ())):
+            if any(x[1] == e.curie and not x[5] and not x[3] for x in by_key.get(key, ())):
                 continue  # the lexicon already has it, usable as is
             # ranked after every lexicon entry (priority -1): the ontology's lexicon wins where both match
-            self._by_key.setdefault(key, []).append(Entry(e.text, e.curie, "synonym", False, -1, e.label, e.type))
-        for entries in self._by_key.values():
+            by_key.setdefault(key, []).append((e.text, e.curie, "synonym", False, -1, False, e.label, e.type))
+
+    def _entries_for(self, key: str) -> list[Entry] | None:
+        entries = self._entries.get(key)
+        if entries is None:
+            rows = self._by_key.get(key)
+            if not rows:
+                return None
+            entries = []
+            for text, curie, reason, cs, prio, amb, label, etype in rows:
+                if etype is None:
+                    info = self._terms.get(curie)
+                    if info is None:
+                        info = self._terms[curie] = _term_info(self.lexicon, curie)
+                    label, etype = info
+                entries.append(Entry(text, curie, reason, cs, prio, label, etype, amb))
             entries.sort(key=lambda en: (-en.priority, _REASON_RANK.get(en.reason, 3), en.curie))
+            self._entries[key] = entries
+        return entries
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -129,7 +155,7 @@ class LexiconIndex:
         return []
 
     def _candidates(self, surface: str) -> list[Entry]:
-        entries = self._by_key.get(loose_key(surface))
+        entries = self._entries_for(loose_key(surface))
         if not entries:
             return []
         ek = exact_key(surface)
@@ -214,23 +240,18 @@ def _english_words(lexicon: Any) -> frozenset[str]:
     return frozenset(w.lower() for w in (words or ()))
 
 
-def _term_info(lexicon: Any, curie: str, entry: Any) -> tuple[str, EntityType]:
-    etype = getattr(entry, "type", None)
-    label = getattr(entry, "label", None)
-    term = None
-    if etype is None or label is None:
-        try:
-            term = lexicon.term(curie)
-        except (KeyError, LookupError):
-            term = None
-    if term is not None:
-        label = label or getattr(term, "label", None)
-        etype = etype or getattr(term, "type", None)
+def _term_info(lexicon: Any, curie: str) -> tuple[str, EntityType]:
+    """(label, type) of a term, from the lexicon (a CURIE it does not know keeps its ID as label)."""
     try:
-        etype = EntityType(etype) if etype is not None else EntityType.OTHER
+        term = lexicon.term(curie)
+    except (KeyError, LookupError):
+        term = None
+    label = getattr(term, "label", None) or curie
+    try:
+        etype = EntityType(getattr(term, "type", None) or EntityType.OTHER)
     except ValueError:
         etype = EntityType.OTHER
-    return str(label or entry.text), etype
+    return str(label), etype
 
 
 @dataclass(frozen=True)
