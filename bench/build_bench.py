@@ -69,6 +69,8 @@ def main() -> None:
     parser.add_argument("--n-process", type=int, default=2, help="NLP processes of the main runs")
     parser.add_argument("--compare-docs", type=int, default=1_000,
                         help="corpus size of the n_process 1 vs 2 runs (also the memory-flatness reference)")
+    parser.add_argument("--reuse-compare", type=Path, default=None,
+                        help="take the n_process 1 vs 2 results from an earlier --out JSON instead of rerunning")
     parser.add_argument("--out", type=Path, default=None, help="write the raw results as JSON here")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
@@ -88,8 +90,13 @@ def main() -> None:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, indent=2) + "\n")
 
-    small = project_with(args.compare_docs, root, f"n{args.compare_docs}")
-    for n in (1, 2):
+    if args.reuse_compare:  # the n_process runs of an earlier invocation (they take long on a busy machine)
+        earlier = json.loads(args.reuse_compare.read_text())
+        results.update({k: earlier[k] for k in ("n_process_1", "n_process_2")})
+        args.compare_docs = earlier["compare_docs"]
+        results["compare_docs"] = args.compare_docs
+    small = project_with(args.compare_docs, root, f"n{args.compare_docs}") if not args.reuse_compare else None
+    for n in (1, 2) if small else ():
         shutil.rmtree(small / "store", ignore_errors=True)
         shutil.rmtree(small / "data" / "cache", ignore_errors=True)
         shutil.rmtree(small / "data" / "rdf", ignore_errors=True)
