@@ -20,7 +20,7 @@ kg: $(STAMP)
 	$(BIN)/igfkg build
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
