@@ -129,7 +129,8 @@ def main() -> None:
         ("network, hub", "/entity/" + quote(hub, safe=":") + "/network"),
         ("network, hub, 2 hops", "/entity/" + quote(hub, safe=":") + "/network?hop=2"),
         ("network, typical", "/entity/" + quote(typical, safe=":") + "/network"),
-        ("query page, claims-about hub", "/query?name=claims-about&limit=100&entity=" + quote(hub, safe=":")),
+        (f"query page, claims-about {typical}", "/query?name=claims-about&limit=100&entity=" + quote(typical, safe=":")),
+        ("query page, most-supported", "/query?name=most-supported&limit=100"),
         ("/sparql top-100 claims by belief (JSON)", "/sparql?" + urllib.parse.urlencode({"query": q_select})),
         ("/.well-known/void", "/.well-known/void"),
     ]

@@ -142,6 +142,7 @@ def _worker_main(conn: Connection, store_path: str) -> None:
     import pyoxigraph as ox
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops the workers
+    _die_with_parent()
     store = None
     generation = -1
     while True:
@@ -162,6 +163,25 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             conn.send(("fail", (exc.status, exc.kind, exc.message, exc.details)))
         except Exception as exc:  # noqa: BLE001 - report, keep the worker alive
             conn.send(("fail", (500, "internal", f"{type(exc).__name__}: {exc}", {})))
+
+
+def _die_with_parent() -> None:
+    """Exit when the server is gone (kill -9, a crash) even in the middle of a runaway query: a watchdog
+    thread checks the parent every second (pyoxigraph releases the GIL while it evaluates, so the thread
+    runs). Not PR_SET_PDEATHSIG: that fires when the *thread* that spawned the worker ends, and replacement
+    workers are spawned from short-lived threads."""
+    import os
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="igfkg-worker-watchdog").start()
 
 
 class _Worker:
