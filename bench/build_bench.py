@@ -52,7 +52,8 @@ def run_build(project: Path, *extra: str) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({proc.returncode}): {err[-2000:]}")
     manifest = json.loads((project / "data" / "cache" / "manifest.json").read_text())
-    steps = {s["name"]: {"seconds": s["seconds"], **s["counters"]} for s in manifest["steps"]}
+    steps = {s["name"]: {"seconds": s["seconds"], "peak_rss_mb": s.get("peak_rss_mb"), **s["counters"]}
+             for s in manifest["steps"]}
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_tree / 2**20), "peak_main_rss_mb":
             round(peak_main / 2**20), "steps": steps}
 
@@ -147,7 +148,7 @@ def markdown(r: dict, args: argparse.Namespace) -> str:
                        (f"first build of {args.compare_docs}, --n-process 2", r["n_process_2"])):
         lines += [f"Steps of the {title} (seconds / peak RSS of the main process so far, MB):", "",
                   "| " + " | ".join(run["steps"]) + " |", "|" + "---|" * len(run["steps"]),
-                  "| " + " | ".join(f"{s['seconds']:.1f} / {s.get('peak_rss_mb', '')}" for s in run["steps"].values())
+                  "| " + " | ".join(f"{s['seconds']:.1f} / {s.get('peak_rss_mb') or '–'}" for s in run["steps"].values())
                   + " |", ""]
     return "\n".join(lines)
 
