@@ -172,7 +172,7 @@ def score(docs: Iterable[Document], extractions: Iterable[DocumentExtraction], m
         gold_g = {i for a in doc.annotations if a.type == "GeneOrGeneProduct" for i in a.identifiers
                   if i.startswith("NCBIGene:")}
         pred_g = {mapper(g.curie) for m in ex.mentions if m.type in (EntityType.GENE, EntityType.ISOFORM)
-                  for g in m.groundings[:1]} - {None}
+                  for g in m.groundings[:1] if not g.note.startswith("ambiguous")} - {None}
         pred_g = {x for x in pred_g if x and x.startswith("NCBIGene:")}
         s.gene_norm.add(gold_g, pred_g)
         if human_ids is None:

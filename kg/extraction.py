@@ -191,13 +191,16 @@ class Extractor:
     def extract_parsed(self, doc: Document, sdoc: Any) -> DocumentExtraction:
         from kg.nlp.entities import get_mentions
 
+        from kg.nlp.entities import is_ambiguous
+
         mentions: list[Mention] = [m for m in get_mentions(sdoc) if m.groundings]
-        by_start = {m.start: m for m in mentions}
-        title_ctx = self._context(doc, [m for m in mentions if m.end <= len(doc.title)], set())
+        # an unresolved mention ("p62": five genes) is reported but never a claim argument or context
+        by_start = {m.start: m for m in mentions if not is_ambiguous(m.grounding)}
+        title_ctx = self._context(doc, [m for m in by_start.values() if m.end <= len(doc.title)], set())
         claims: dict[str, Claim] = {}
         evidence: dict[str, Evidence] = {}
         for sent in sdoc.sents:
-            smentions = [m for m in mentions if sent.start_char <= m.start < sent.end_char]
+            smentions = [m for m in by_start.values() if sent.start_char <= m.start < sent.end_char]
             if len(smentions) < 2:
                 continue
             ent_tok = {}

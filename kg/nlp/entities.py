@@ -87,6 +87,17 @@ class Entry:
     label: str
     type: EntityType
     ambiguous: bool = False
+    ambiguity: str = ""  # the lexicon's reason, e.g. "alias shared by 2 genes (IL2RA, ISG20)"
+
+
+#: the lexicon's ambiguity reason for a symbol several genes share ("p62", "CD25", "COX-2"): such a mention
+#: is recognised (it is a gene) but left unresolved
+SHARED_ALIAS = "alias shared by"
+
+
+def is_ambiguous(grounding: Grounding | None) -> bool:
+    """A grounding the NER could not decide (several genes share the alias)."""
+    return grounding is None or grounding.note.startswith("ambiguous")
 
 
 _GENE_TYPES = frozenset({EntityType.GENE, EntityType.PROTEIN_FAMILY, EntityType.COMPLEX, EntityType.ISOFORM})
@@ -107,7 +118,7 @@ class LexiconIndex:
             key = loose_key(e.text)
             if len(key) < 2 and not key.isdigit():
                 continue
-            row = (e.text, e.curie, e.reason, e.case_sensitive, e.priority or 0, bool(e.ambiguous), None, None)
+            row = (e.text, e.curie, e.reason, e.case_sensitive, e.priority or 0, e.ambiguous or "", None, None)
             rows = by_key.get(key)
             if rows is None:
                 by_key[key] = [row]
@@ -118,7 +129,7 @@ class LexiconIndex:
             if any(x[1] == e.curie and not x[5] and not x[3] for x in by_key.get(key, ())):
                 continue  # the lexicon already has it, usable as is
             # ranked after every lexicon entry (priority -1): the ontology's lexicon wins where both match
-            by_key.setdefault(key, []).append((e.text, e.curie, "synonym", False, -1, False, e.label, e.type))
+            by_key.setdefault(key, []).append((e.text, e.curie, "synonym", False, -1, "", e.label, e.type))
 
     def _entries_for(self, key: str) -> list[Entry] | None:
         entries = self._entries.get(key)
@@ -133,7 +144,7 @@ class LexiconIndex:
                     if info is None:
                         info = self._terms[curie] = _term_info(self.lexicon, curie)
                     label, etype = info
-                entries.append(Entry(text, curie, reason, cs, prio, label, etype, amb))
+                entries.append(Entry(text, curie, reason, cs, prio, label, etype, bool(amb), amb or ""))
             entries.sort(key=lambda en: (-en.priority, _REASON_RANK.get(en.reason, 3), en.curie))
             self._entries[key] = entries
         return entries
@@ -154,7 +165,7 @@ class LexiconIndex:
             return self._candidates(_LATIN_TO_GREEK[m.group(1)] + surface[1:])
         return []
 
-    def _candidates(self, surface: str) -> list[Entry]:
+    def _candidates(self, surface: str, shared: bool = True) -> list[Entry]:
         entries = self._entries_for(loose_key(surface))
         if not entries:
             return []
@@ -166,7 +177,8 @@ class LexiconIndex:
                 continue  # "CD4(+)", "patient's": punctuation the entry does not have ends the mention
             if " " in surface and " " not in en.text and "-" not in en.text:
                 continue  # "In a" is not INA, "and 1" is not AND-1
-            if en.ambiguous:
+            if en.ambiguous and not (shared and en.ambiguity.startswith(SHARED_ALIAS) and
+                                     any(c.isdigit() for c in surface)):
                 continue  # accepted only through a definition in this abstract (see match_text)
             if (en.case_sensitive or self._needs_case(en, surface)) and not _greek_suffix(surface, en) \
                     and not (_case_variant(surface, en) and not self.is_english(surface)):
@@ -192,7 +204,7 @@ class LexiconIndex:
     def ground(self, surface: str, entries: Sequence[Entry]) -> tuple[Grounding, ...]:
         """Rank candidate entries into Groundings (best first, one per CURIE)."""
         has_gene = any(en.type in _GENE_TYPES for en in entries)
-        ranked = sorted(entries, key=lambda en: (has_gene and en.type not in _GENE_TYPES,
+        ranked = sorted(entries, key=lambda en: (en.ambiguous, has_gene and en.type not in _GENE_TYPES,
                                                  exact_key(en.text) != exact_key(surface), -en.priority,
                                                  _REASON_RANK.get(en.reason, 3), en.curie))
         out: dict[str, Grounding] = {}
@@ -201,7 +213,11 @@ class LexiconIndex:
                 continue
             rank = _REASON_RANK.get(en.reason, 3)
             score = _REASON_SCORE[rank] * (1.0 if exact_key(en.text) == exact_key(surface) else 0.95)
-            out[en.curie] = Grounding(en.curie, en.label, en.type, round(score, 3), en.reason, en.text)
+            if en.ambiguous:  # recognised as a gene, but which one is not known: never a claim argument
+                out[en.curie] = Grounding(en.curie, en.label, en.type, round(score * 0.5, 3), en.reason, en.text,
+                                          note=f"ambiguous: {en.ambiguity}")
+            else:
+                out[en.curie] = Grounding(en.curie, en.label, en.type, round(score, 3), en.reason, en.text)
         return tuple(out.values())
 
 
@@ -220,7 +236,7 @@ def _case_variant(surface: str, entry: Entry) -> bool:
     if surface.isupper():
         return False
     if surface.islower():
-        return any(c.isdigit() for c in surface) and len(surface) >= 4
+        return (any(c.isdigit() for c in surface) and len(surface) >= 4) or surface.startswith(("c-", "v-"))
     return True
 
 
