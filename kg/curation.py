@@ -286,9 +286,9 @@ def replay(claims: Sequence[AssembledClaim], decisions: Sequence[Curation]) -> R
     by_claim: dict[str, list[Curation]] = defaultdict(list)
     for d in ordered:
         by_claim[d.claim_id].append(d)
-    machine: dict[str, AssembledClaim] = {}
-    for c in claims:  # a claim ID is a hash computed on every access: compute each once
-        machine[c.id] = _reset(c)
+    keyed = sorted(((c.id, c) for c in claims), key=lambda item: item[0])  # each ID (a hash) computed once
+    machine: dict[str, AssembledClaim] = {cid: _reset(c) for cid, c in keyed}  # ID order: input order is moot
+    successor: dict[str, str] = {}  # a corrected-away claim → the claim that replaced it
     result: dict[str, AssembledClaim] = {}
     replaced: list[AssembledClaim] = []
     orphaned: list[Orphan] = []
@@ -312,6 +312,7 @@ def replay(claims: Sequence[AssembledClaim], decisions: Sequence[Curation]) -> R
             result[cid] = replace(new, curations=applied.curations, corrects=claim.corrects)
             return
         replaced.append(applied)
+        successor[cid] = nid
         if nid in machine:
             injected[nid].append(new)
         elif nid in chain:  # X -> Y -> X: keep the last step, stop
@@ -321,9 +322,17 @@ def replay(claims: Sequence[AssembledClaim], decisions: Sequence[Curation]) -> R
 
     for cid, claim in machine.items():
         settle(claim, cid, {cid})
-    for target, news in injected.items():
-        for new in news:
-            result[target] = _merge(result[target], new, keep_status=_has_status_decision(by_claim[target]))
+    for target in sorted(injected):
+        for new in injected[target]:
+            final, seen = target, {target}
+            while final not in result and final in successor and successor[final] not in seen:
+                final = successor[final]  # the target was itself corrected: follow it to what stands now
+                seen.add(final)
+            if final in result:
+                result[final] = _merge(result[final], new, keep_status=final != target or
+                                       _has_status_decision(by_claim[target]))
+            else:
+                result[new.id] = new
     missing = [d for d in ordered if d.claim_id not in applied_to]
     if missing:
         index = _content_index(machine)

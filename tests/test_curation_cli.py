@@ -8,6 +8,7 @@ import select
 import shutil
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -226,14 +227,24 @@ def test_review_under_a_real_terminal(env: dict[str, Path]) -> None:
                 raise AssertionError(f"terminal closed before {marker!r}; got {output[-500:]!r}")
             output += chunk
 
+    def press(key: bytes, timeout: float = 180) -> None:
+        """Type one key once the program reads raw keys: click switches the terminal to raw mode with
+        TCSAFLUSH, which discards anything typed before, exactly as a person's type-ahead would be."""
+        end = time.time() + timeout
+        while termios.tcgetattr(master)[3] & termios.ICANON:
+            if time.time() > end:
+                raise AssertionError(f"the terminal never left canonical mode; got {output[-500:]!r}")
+            time.sleep(0.02)
+        os.write(master, key)
+
     try:
         read_until(b"1/4")
-        os.write(master, b"a")  # accept C: one key, no Enter
+        press(b"a")  # accept C: one key, no Enter
         read_until(b"2/4")
         assert [d.claim_id for d in DecisionLog(env["log"]).read()] == [C]  # written before the next claim
-        os.write(master, b"s")
+        press(b"s")
         read_until(b"3/4")
-        os.write(master, b"q")
+        press(b"q")
         read_until(b"review finished")
         assert proc.wait(timeout=60) == 0
     finally:
