@@ -229,7 +229,7 @@ _GREEK_WORD = re.compile(r"^[ -]?(alpha|beta|gamma|delta|epsilon|kappa|[αβγδ
 def _case_variant(surface: str, entry: Entry) -> bool:
     """Mouse/rat nomenclature and mixed-case spellings ("Bach1", "Lifr", "Shh", "TfR2", "AChE") of a gene
     symbol; also lowercase symbols with a digit ("sgk1"). Never for all-caps or plain lowercase words."""
-    if entry.type not in _GENE_TYPES or len(exact_key(surface)) < 3:
+    if entry.type not in _GENE_TYPES or len(exact_key(surface)) < 3 or " " in surface:
         return False
     if exact_key(surface).upper() != exact_key(entry.text).upper():
         return False
