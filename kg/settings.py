@@ -28,6 +28,7 @@ class Settings:
     curator: str | None = None
     model: str = "auto"  # spaCy parser model: auto | none | a package name (en_core_sci_sm, ...)
     n_process: int = 1
+    scheduler: str | None = None  # Dask scheduler for NLP/extraction: local:N or tcp://HOST:PORT (kg.distributed)
     batch_size: int = 64
     query_timeout: float = 30.0
     verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose

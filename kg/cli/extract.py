@@ -63,9 +63,13 @@ def document_record(extraction: Any) -> dict:
                    "share a sentence (BioRED-style).")
 @click.option("--n-process", type=click.IntRange(1, 64), help="Parser processes (default 1; 2 uses both cores).")
 @click.option("--batch-size", type=click.IntRange(1, 10000), default=64, show_default=True)
+@click.option("--scheduler", envvar="IGFKG_SCHEDULER", metavar="local:N|tcp://HOST:PORT",
+              help="Run NLP + extraction on a Dask cluster: local:N starts N worker processes here, "
+                   "tcp://HOST:PORT uses a running dask scheduler (see docs/scaling.md).")
 @pass_settings
 def extract(settings: Settings, paths: tuple[Path, ...], out: Path | None, fmt: str | None, per: str,
-            entities: str, model: str | None, cooccurrence: bool, n_process: int | None, batch_size: int) -> None:
+            entities: str, model: str | None, cooccurrence: bool, n_process: int | None, batch_size: int,
+            scheduler: str | None) -> None:
     """Extract grounded claims from literature files as JSON Lines.
 
     Reads PATHS (PubMed XML, MEDLINE, PubTator, BioC, plain text; detected from the content), finds entity
@@ -77,16 +81,23 @@ def extract(settings: Settings, paths: tuple[Path, ...], out: Path | None, fmt: 
       igfkg extract papers.xml --out claims.jsonl
       igfkg extract corpus.PubTator --entities provided --per document
       igfkg extract abstract.txt --model none
+      igfkg extract baseline/ --scheduler local:2 --out claims.jsonl
     """
     from kg.errors import SourceError
     from kg.extraction import Extractor
     from kg.sources import read_paths
 
-    settings = settings.with_options(model=model, n_process=n_process)
+    settings = settings.with_options(model=model, n_process=n_process, scheduler=scheduler)
     for p in paths:
         if not p.exists():
             raise IgfkgError("no such file or directory", where=str(p))
-    extractor = Extractor(settings, model=settings.model, entities=entities, cooccurrence=cooccurrence)
+    if settings.scheduler:
+        from kg.distributed import DistributedExtractor
+
+        extractor: Any = DistributedExtractor(settings, settings.scheduler, model=settings.model, entities=entities,
+                                              cooccurrence=cooccurrence)
+    else:
+        extractor = Extractor(settings, model=settings.model, entities=entities, cooccurrence=cooccurrence)
     errors: list[str] = []
 
     def documents() -> Iterator[Any]:
