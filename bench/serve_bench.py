@@ -136,9 +136,11 @@ def main() -> None:
     ]
     rows = []
     for name, path in pages:
-        cold, status, size = fetch(base + path)
+        accept = {"Accept": "application/sparql-results+json" if path.startswith("/sparql") else
+                  "text/turtle" if path.startswith("/.well-known") else "text/html"}
+        cold, status, size = fetch(base + path, headers=accept)
         assert status == 200, (name, status)
-        times = [fetch(base + path)[0] for _ in range(args.repeat)]
+        times = [fetch(base + path, headers=accept)[0] for _ in range(args.repeat)]
         rows.append((name, path, size, cold, statistics.median(times), max(times)))
         print(f"{name:55s} {size / 1024:8.1f} KB  cold {cold * 1000:8.1f} ms  median {statistics.median(times) * 1000:8.1f} ms",
               flush=True)

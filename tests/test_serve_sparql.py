@@ -250,6 +250,13 @@ def test_unsupported_media_and_not_acceptable(server):
     assert status == 406 and json.loads(body)["error"]["type"] == "not_acceptable"
 
 
+def test_a_browser_gets_the_query_page(server):
+    status, headers, body = http(q(server, CLAIMS_ABOUT_IGF1R), headers={"Accept": "text/html"})  # 303 followed
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and b'id="result-table"' in body
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert http(q(server, CLAIMS_ABOUT_IGF1R, format="json"), headers={"Accept": browser})[0] == 200
+
+
 def test_bad_parameters(server):
     assert http(q(server, CLAIMS_ABOUT_IGF1R, format="pdf"))[0] == 400
     assert http(q(server, CLAIMS_ABOUT_IGF1R, timeout="soon"))[0] == 400

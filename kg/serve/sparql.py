@@ -108,6 +108,12 @@ def handle_sparql(ctx: "ServeContext", request: Request) -> Response:
     if len(query) > ctx.config.max_query_length:
         raise HTTPError(413, f"query of {len(query)} characters exceeds the limit of {ctx.config.max_query_length}",
                         kind="too_large")
+    if request.method == "GET" and request.wants_html() and not (request.arg("format") or request.arg("output")):
+        from urllib.parse import urlencode
+
+        from kg.serve.http import redirect
+
+        return redirect("/query?" + urlencode({"query": query}))  # a person in a browser: show a table
     timeout = _timeout(ctx, request)
     try:
         if isinstance(ctx.runner, RemoteRunner):
