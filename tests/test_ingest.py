@@ -108,3 +108,14 @@ def test_ingest_subprocess_then_idempotent(tmp_path):
     second = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr
     assert store_quads(tmp_path / "store") == before
+
+
+def test_format_option_overrides_detection(tmp_path):
+    result = run(tmp_path, "ingest", "--format", "text", str(BATCH / "metformin.txt"))
+    assert result.exit_code == 0, result.output
+    assert "1 read" in result.output
+    wrong = run(tmp_path, "ingest", "--format", "pubtator", str(BATCH / "igf_two_articles.xml"))
+    assert wrong.exit_code == 1
+    assert "igf_two_articles.xml" in wrong.stderr and "Traceback" not in wrong.stderr
+    unknown = run(tmp_path, "ingest", "--format", "docx", str(BATCH / "metformin.txt"))
+    assert unknown.exit_code == 2  # a usage error, before anything is read

@@ -8,14 +8,13 @@ import click
 
 from kg.cli.common import show_progress, store_options
 from kg.settings import Settings
-
-FORMATS = ("pubmed-xml", "medline", "pubmed-html", "pubmed-text", "pubtator", "bioc-xml", "bioc-json", "text")
+from kg.sources import FORMATS
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-f", "--format", "fmt", metavar="FORMAT",
-              help="Input format instead of detecting it from the content: " + ", ".join(FORMATS) + ".")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
+              help="Input format, instead of detecting it from each file's content.")
 @click.option("-r", "--recursive", is_flag=True, help="Read directory arguments (and their subdirectories).")
 @click.option("--n-process", type=click.IntRange(1, 64), help="Processes for NLP (default: 1, IGFKG_N_PROCESS).")
 @click.option("--model", help="spaCy parser model: auto, none, or a package name (IGFKG_MODEL).")
