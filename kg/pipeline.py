@@ -1,4 +1,5 @@
-"""The named steps of a build, the run manifest, and the per-document extraction cache.
+"""The named steps of a build (``igfkg build``/``igfkg ingest``); the cache, manifest and fingerprints they
+use are in :mod:`kg.buildcache`.
 
 A build is a sequence of named, timed steps (``decisions → extract → documents → assemble → curation →
 graphs → export → validate``); each records counters in a JSON run manifest (``data/cache/manifest.json``)
