@@ -79,7 +79,9 @@ def synthetic(n_claims: int, seed: int = 7) -> list[DocumentExtraction]:
 def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     t = time.perf_counter()
     value = fn(*args, **kwargs)
-    return value, time.perf_counter() - t
+    elapsed = time.perf_counter() - t
+    print(f"  {getattr(fn, '__name__', fn)}: {elapsed:.2f} s", file=sys.stderr, flush=True)
+    return value, elapsed
 
 
 def main() -> None:
