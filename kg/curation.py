@@ -295,16 +295,18 @@ def replay(claims: Sequence[AssembledClaim], decisions: Sequence[Curation]) -> R
     injected: dict[str, list[AssembledClaim]] = defaultdict(list)  # corrections that became a machine claim
     applied_to: set[str] = set()
 
-    def settle(claim: AssembledClaim, cid: str, chain: set[str]) -> None:
+    pending: dict[str, list[AssembledClaim]] = defaultdict(list)  # corrections into claims no build made
+
+    def settle(claim: AssembledClaim, cid: str) -> None:
         own = by_claim.get(cid)
         applied_to.add(cid)
         if not own:
-            result[cid] = _merge(result[cid], claim, keep_status=True) if cid in result else claim
+            result[cid] = claim
             return
         applied, bad, correction = _apply(claim, own, cid)
         orphaned.extend(bad)
         if correction is None:
-            result[cid] = _merge(result[cid], applied, keep_status=True) if cid in result else applied
+            result[cid] = applied
             return
         new = _corrected_claim(applied, correction, cid)
         nid = new.id
@@ -313,15 +315,22 @@ def replay(claims: Sequence[AssembledClaim], decisions: Sequence[Curation]) -> R
             return
         replaced.append(applied)
         successor[cid] = nid
-        if nid in machine:
-            injected[nid].append(new)
-        elif nid in chain:  # X -> Y -> X: keep the last step, stop
-            result[nid] = new
-        else:
-            settle(new, nid, chain | {nid})
+        (injected if nid in machine else pending)[nid].append(new)
 
     for cid, claim in machine.items():
-        settle(claim, cid, {cid})
+        settle(claim, cid)
+    # A curator's claim may be the correction of several machine claims: merge them all first, then apply
+    # its own decisions once. Its corrections may lead further (X → Y → Z); a cycle stops where it closes.
+    while pending:
+        nid = min(pending)
+        news = sorted(pending.pop(nid), key=lambda c: c.corrects or "")
+        merged = news[0]
+        for other in news[1:]:
+            merged = _merge(merged, other, keep_status=True)
+        if nid in result or nid in applied_to:
+            result[nid] = _merge(result[nid], merged, keep_status=True) if nid in result else merged
+        else:
+            settle(merged, nid)
     for target in sorted(injected):
         for new in injected[target]:
             final, seen = target, {target}
