@@ -105,5 +105,7 @@ def test_diff_bad_input_is_one_line(tmp_path: Path) -> None:
     other.write_text("a,b\n")
     result = CliRunner().invoke(main, ["diff", str(other), str(other)])
     assert result.exit_code == 1 and "unknown RDF format .csv" in result.output
-    result = CliRunner().invoke(main, ["diff", str(bad)])
+    result = CliRunner().invoke(main, ["diff"])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(main, ["diff", str(bad), str(bad), "--against-store"])
     assert result.exit_code == 2

@@ -552,7 +552,7 @@ def _review_correction(ac: Any, session: Any, curator: str) -> Any:
 @click.command()
 @click.argument("old", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--against-store", is_flag=True, help="Compare OLD (a file) with the current store instead of NEW.")
+@click.option("--against-store", is_flag=True, help="Compare OLD with the store (the default when NEW is not given).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @store_options
 def diff(settings: Settings, old: Path | None, new: Path | None, against_store: bool, fmt: str) -> None:
@@ -562,15 +562,16 @@ def diff(settings: Settings, old: Path | None, new: Path | None, against_store: 
 
     \b
       igfkg diff old/igfkg.trig data/rdf/igfkg.trig
-      igfkg diff old/igfkg.trig --against-store --store data/store
+      igfkg diff old/igfkg.trig --store data/store       without NEW: against the store
     """
     from kg.curation import DecisionLog
     from kg.diff import diff_claims, format_diff, read_claims_from_file, read_claims_from_store
 
     if old is None:
-        raise click.UsageError("give OLD (and NEW, or --against-store)")
-    if against_store == (new is not None):
-        raise click.UsageError("give either NEW or --against-store, not both / neither")
+        raise click.UsageError("give OLD (and NEW, or nothing to compare with the store)")
+    if against_store and new is not None:
+        raise click.UsageError("give either NEW or --against-store, not both")
+    against_store = new is None
     before = read_claims_from_file(old)
     after = read_claims_from_store(settings) if against_store else read_claims_from_file(new)  # type: ignore[arg-type]
     decisions = DecisionLog(settings.decisions_file).read()
