@@ -82,7 +82,7 @@ class ServeContext:
         return self.reader.select(sparql, bindings)
 
     def graph_names(self) -> list[str]:
-        return [g for g, _ in self.dataset_stats().get("graphs", [])]
+        return list(self.dataset_stats().get("names", []))
 
     def dataset_stats(self) -> dict[str, Any]:
         """Triples per graph, instances per class, triples per property; cached until the next write."""

@@ -292,10 +292,16 @@ class App:
             response = handler(request)
         except HTTPError as exc:
             response = self._error(request, exc)
-        except Exception:  # a bug: log it, answer 500, keep serving
-            log.exception("internal error on %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
-            response = self._error(request, HTTPError(500, "internal server error (see the server log)",
-                                                      kind="internal"))
+        except Exception as exc:  # noqa: BLE001
+            from kg.errors import IgfkgError
+
+            if isinstance(exc, IgfkgError):  # the store timed out or is unreachable: not our bug, try later
+                log.warning("%s %s: %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), exc)
+                response = self._error(request, HTTPError(503, str(exc), kind="store", headers={"Retry-After": "10"}))
+            else:  # a bug: log it, answer 500, keep serving
+                log.exception("internal error on %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+                response = self._error(request, HTTPError(500, "internal server error (see the server log)",
+                                                          kind="internal"))
         headers = response.header_list()
         present = {k.lower() for k, _ in headers}
         headers += [(k, v) for k, v in SECURITY_HEADERS.items() if k.lower() not in present]

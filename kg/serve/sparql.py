@@ -258,7 +258,9 @@ def void_description(ctx: "ServeContext", request: Request) -> Response:
   dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
   void:sparqlEndpoint <{base}/sparql> ;
   void:uriSpace "{ctx.config.base_iri}" ;
-  void:triples {int(stats.get("triples", 0))} {(';' + chr(10) + '  ' + body) if body else ''} .
+  void:triples {int(stats.get("triples", 0))} ;
+  dcterms:hasPart {_lit(f"{int(stats.get('documents', 0))} document graphs (one per paper)")}
+  {(';' + chr(10) + '  ' + body) if body else ''} .
 """
     return _graph_response(ctx, request, turtle)
 
