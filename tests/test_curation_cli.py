@@ -163,13 +163,33 @@ def test_queue_sheet_filled_in_and_imported(env: dict[str, Path], tmp_path: Path
     assert d.claim_id == A and d.curator == "Ann Curator" and d.subject == "HGNC:5464"
 
 
-def test_orphans_command(env: dict[str, Path]) -> None:
-    run(env, "accept", A[:6])
-    # the next build no longer has claim A
-    env["claims"].write_text("".join(to_json(c) + "\n" for c in claims()[1:]))
+def test_orphans_command_and_reattach(env: dict[str, Path]) -> None:
+    from dataclasses import replace
+
+    from kg.model import Context
+
+    from test_curation_support import assembled
+
+    run(env, "accept", A[:6], "--note", "checked")
+    run(env, "reject", B[:6], "--tag", "grounding")
+    # the next build: claim A now carries a context (so a new ID), claim B is gone
+    a2 = assembled(replace(claims()[0].claim, context=Context(cell_type="MESH:D014411")), "pmid:1")
+    env["claims"].write_text("".join(to_json(c) + "\n" for c in [a2, *claims()[2:]]))
     out = run(env, "orphans").output
-    assert A in out and "claim not found" in out
-    assert json.loads(run(env, "orphans", "--format", "json").output)[0]["decision"]["claim_id"] == A
+    assert A in out and "claim not found" in out and f"now? {a2.id}" in out
+    listed = json.loads(run(env, "orphans", "--format", "json").output)
+    assert [o["decision"]["claim_id"] for o in listed] == [A, B] and listed[0]["candidates"] == [a2.id]
+    result = run(env, "reattach", B[:6])
+    assert result.exit_code == 1 and "has 0 candidate(s)" in result.output
+    result = run(env, "reattach", A[:6], curator="Bo")
+    assert result.exit_code == 0, result.output
+    new = DecisionLog(env["log"]).read()[-1]
+    assert (new.claim_id, new.decision, new.curator) == (a2.id, Decision.ACCEPTED, "Bo")
+    assert new.note.startswith("checked (re-attached from " + A)
+    shown = json.loads(run(env, "show", a2.id[:8], "--format", "json").output)
+    assert shown["status"] == "accepted"
+    listed = json.loads(run(env, "orphans", "--format", "json").output)
+    assert listed[0]["reattached_to"] == a2.id and listed[1]["reattached_to"] is None  # still listed, never dropped
 
 
 # ------------------------------------------------------------------------------------------ review loop

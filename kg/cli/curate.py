@@ -192,19 +192,37 @@ def orphans(settings: Settings, fmt: str, claims_file: Path | None) -> None:
 
     session = _session(settings, claims_file)
     items = session.replayed.orphaned
+    moved = _reattached(session.decisions)
     if fmt == "json":
-        click.echo(json.dumps([{"decision": to_dict(o.curation), "reason": o.reason, "candidates": list(o.candidates)}
-                               for o in items], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([{"decision": to_dict(o.curation), "reason": o.reason, "candidates": list(o.candidates),
+                                "reattached_to": moved.get(o.curation.claim_id)} for o in items],
+                              indent=2, ensure_ascii=False))
         return
     if not items:
         click.echo("no orphaned decisions", err=True)
     for o in items:
         d = o.curation
         what = " ".join(x for x in (d.subject, d.predicate, d.object) if x)
-        click.echo(f"{d.claim_id}  {what}  ({o.reason})")
+        done = f"; re-attached to {moved[d.claim_id]}" if d.claim_id in moved else ""
+        click.echo(f"{d.claim_id}  {what}  ({o.reason}{done})")
         click.echo(f"    {decision_line(d)}")
-        for cid in o.candidates:
-            click.echo(f"    now? {cid}  (igfkg curate show {cid[:8]})")
+        for cid in o.candidates if not done else ():
+            click.echo(f"    now? {cid}  (igfkg curate show {cid[:8]}; igfkg curate reattach {d.claim_id[:8]})")
+
+
+_REATTACHED = "re-attached from "
+
+
+def _reattached(decisions: list[Any]) -> dict[str, str]:
+    """old claim ID → the claim its decisions were re-attached to (recorded in the new decisions' notes)."""
+    import re
+
+    out = {}
+    for d in decisions:
+        m = re.search(_REATTACHED + r"([0-9a-f]{16})", d.note)
+        if m:
+            out[m.group(1)] = d.claim_id
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ writing
@@ -374,6 +392,55 @@ def note(settings: Settings, curator: str, session: Any, claim: str, text: str, 
     ac = session.by_id[resolve_claim_id(claim, session.by_id)]
     ev = _evidence(ac, evidence_id) if evidence_id else None
     _record(settings, session, [make_decision(ac, Decision.NOTE, curator, note=text, evidence_id=ev)])
+
+
+@curate.command(short_help="Re-record an orphan's decisions on the claim it has become.")
+@click.argument("orphan")
+@click.argument("claim", required=False)
+@_write_command
+def reattach(settings: Settings, curator: str, session: Any, orphan: str, claim: str | None) -> None:
+    """Re-record the decisions of an orphaned claim ORPHAN on CLAIM (default: the one current claim with the
+    same subject, predicate and object, as `curate orphans` lists). The old decisions stay in the log; the
+    new ones are yours, dated now, and name what they came from. Evidence-level decisions cannot follow
+    (their sentences have new IDs) and are listed for you to repeat.
+    """
+    from dataclasses import replace as copy
+
+    from kg.curation import claim_text, now_utc, validate
+    from kg.curation_queue import resolve_claim_id
+
+    lost = [o for o in session.replayed.orphaned if o.reason == "claim not found"]
+    old_id = resolve_claim_id(orphan, {o.curation.claim_id for o in lost})
+    mine = [o for o in lost if o.curation.claim_id == old_id]
+    by_id = session.by_id
+    if claim:
+        target = by_id[resolve_claim_id(claim, by_id)]
+    elif len(mine[0].candidates) == 1:
+        target = by_id[mine[0].candidates[0]]
+    else:
+        found = ", ".join(c[:12] for c in mine[0].candidates) or "none"
+        raise CurationError(f"claim {old_id} has {len(mine[0].candidates)} candidate(s) ({found})",
+                            hint="name the claim: igfkg curate reattach ORPHAN CLAIM")
+    subject, predicate, obj = claim_text(target.claim)
+    stamp, out, skipped = now_utc(), [], []
+    for o in mine:
+        d = o.curation
+        if d.evidence_id or (d.corrected is not None and d.corrected.id == target.id):
+            skipped.append(d)
+            continue
+        origin = f"({_REATTACHED}{old_id}: {d.decision.value} by {d.curator} at {d.timestamp})"
+        new = copy(d, claim_id=target.id, curator=curator, timestamp=stamp, subject=subject, predicate=predicate,
+                   object=obj, note=f"{d.note} {origin}".strip())
+        validate(new)
+        out.append(new)
+    if not out:
+        raise CurationError(f"nothing to re-attach from {old_id}",
+                            hint="its evidence-level decisions must be repeated on the new evidence IDs")
+    _record(settings, session, out)
+    for d in skipped:
+        from kg.curation_render import decision_line
+
+        click.echo(f"not re-attached (repeat it by hand): {decision_line(d)}", err=True)
 
 
 # ------------------------------------------------------------------------------------- spreadsheet trip
