@@ -89,7 +89,7 @@ def curate() -> None:
 # ------------------------------------------------------------------------------------------------ reading
 
 
-@curate.command()
+@curate.command(short_help="What most needs a curator, highest priority first.")
 @click.option("--entity", help="Only claims about this entity: CURIE (HGNC:5465), symbol or synonym (IGF-1R).")
 @click.option("--predicate", type=click.Choice(PREDICATES), metavar="PREDICATE",
               help="Only claims with this predicate (activates, inhibits, binds, ...; see docs/curation.md).")
