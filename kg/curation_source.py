@@ -35,7 +35,7 @@ def load_claims(settings: Settings, claims_file: Path | None = None) -> list[Ass
 
     cache_path = settings.cache_dir / pipeline.CACHE_NAME
     if not cache_path.exists():
-        raise CurationError("no build found", where=str(cache_path), hint="run igfkg build first (or pass --claims)")
+        raise CurationError("no build found", where=str(cache_path), hint="run igfkg build first, or pass --claims FILE")
     key = _store_key(settings)
     cache = pipeline.Cache(cache_path, key)
     try:
