@@ -189,14 +189,18 @@ def dependency_relations(sent: Any, ents: dict[int, Mention]) -> Iterator[Any]:
         else:
             out = list(_noun_rule(tok, cls, ents, neg, trig))
         yield from out
-        if not out and kind == "verb":
-            fallback.add(tok.i)
+        if not out and kind == "verb" and not _agentless_passive(tok):
+            fallback.add(tok.i)  # e.g. the parse put the subject elsewhere; a passive without "by" has no agent
     if fallback:
         # the parser lost a verb trigger (e.g. tagged it as a noun compound): surface rules for it alone
         for f in surface_relations(sent, ents, only=fallback):
             f.rule = "fallback." + f.rule
             f.kind = "surface"
             yield f
+
+
+def _agentless_passive(v: Any) -> bool:
+    return any(c.dep_ == "auxpass" for c in v.children) and not any(c.lower_ == "by" for c in v.children)
 
 
 def _verb_rule(v: Any, cls: str, kind: str, ents: dict, neg: bool, trig: tuple[int, int]) -> Iterator[Any]:
