@@ -328,8 +328,8 @@ class Claim:
     negated: bool = False
     context: Context = field(default_factory=Context)
 
-    @property
-    def id(self) -> str:
+    @functools.cached_property
+    def id(self) -> str:  # cached: replaying decisions over 100k claims asks for every ID several times
         s, o = self.subject.curie, self.object.curie
         if self.predicate.symmetric and o < s:
             s, o = o, s
