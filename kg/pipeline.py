@@ -303,13 +303,11 @@ class _Run:
             from kg.rdf import assembled_quads, curation_quads
             from kg.vocab import GRAPH_CURATION, GRAPH_ONTOLOGY
 
-            kg_quads = list(assembled_quads(claims, _terms(claims)))
             curation = list(curation_quads(decisions))
             ontology = _ontology_quads()
-            store.replace_graph(_kg_graph(), kg_quads)
-            store.replace_graph(GRAPH_CURATION, curation)
-            store.replace_graph(GRAPH_ONTOLOGY, ontology)
-            step.counters.update(kg_quads=len(kg_quads), curation_quads=len(curation), ontology_quads=len(ontology))
+            kg_quads = _replace_large_graph(store, _kg_graph(), assembled_quads(claims, _terms(claims)))
+            store.replace_graphs({GRAPH_CURATION: curation, GRAPH_ONTOLOGY: ontology})
+            step.counters.update(kg_quads=kg_quads, curation_quads=len(curation), ontology_quads=len(ontology))
 
         report.summary = summarize(tally, claims, report.orphaned)
         if export:
@@ -475,6 +473,29 @@ def _terms(claims: Sequence[Any]) -> dict[str, Any]:
     lexicon = load_lexicon()
     curies = {c for ac in claims for c in (ac.claim.subject.curie, ac.claim.object.curie)}
     return {c: t for c in sorted(curies) if (t := lexicon.term(c)) is not None}
+
+
+def _replace_large_graph(store: Any, graph: str, quads: Iterable[Any], chunk: int = 50_000) -> int:
+    """Replace a graph that grows with the corpus (the KG). On an embedded store: drop it, then stream the
+    quads through Oxigraph's bulk loader in chunks — one SPARQL ``INSERT DATA`` of 10^6 triples needed
+    gigabytes. Not one transaction: a crash in between leaves the graph partial, and the build fingerprint
+    is only recorded after this step, so the next build writes it again. Elsewhere: one atomic replace."""
+    from kg.rdf import to_nquads
+
+    native = getattr(store, "oxigraph", None)
+    if native is None:
+        listed = list(quads)
+        store.replace_graph(graph, listed)
+        return len(listed)
+    import pyoxigraph as ox
+
+    store.update(f"DROP SILENT GRAPH <{graph}>")
+    total = 0
+    iterator = iter(quads)
+    while batch := list(itertools.islice(iterator, chunk)):
+        native.bulk_load(to_nquads(batch).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        total += len(batch)
+    return total
 
 
 def _ontology_quads() -> list[Any]:
