@@ -426,12 +426,13 @@ def run_all(cfg: argparse.Namespace) -> dict[str, Any]:
     for size in cfg.claims:
         if not (want("load") or want("query") or want("export")):
             break
-        tag = f"{size // 1000}k" if size < 10**6 else f"{size / 10**6:g}M"
+        tag = str(size) if size < 1000 else f"{size // 1000}k" if size < 10**6 else f"{size / 10**6:g}M"
         full = size <= cfg.full_max
         nq = work / f"kg-{tag}.nq"
         g: dict[str, Any] = res["graphs"].setdefault(tag, {"claims": size, "document_graphs": full})
         log(f"synth {tag} (document graphs: {full})")
-        g["synth"] = run_stage("synth", {**base, "claims": size, "out": str(nq), "documents": full}, cfg.timeout * 4)
+        g["synth"] = run_stage("synth", {**base, "claims": size, "out": str(nq), "documents": full,
+                                         "mentions": cfg.mentions}, cfg.timeout * 4)
         save()
         params = g["synth"]["params"]
         for mode in ("pyoxigraph", "igfkg"):
@@ -550,7 +551,8 @@ def markdown(res: dict[str, Any], command: str) -> str:
             continue
         p = s["params"]
         lines += ["", f"### {tag} claims ({s['claims']} claims, {s['evidence']} evidence, {s['documents']} documents, "
-                      f"{s['quads']} quads{'' if g['document_graphs'] else '; KG, curation and ontology graphs only'})",
+                      f"{s['quads']} quads{'' if g['document_graphs'] else '; KG, curation and ontology graphs only'}"
+                      f"{'' if res['config'].get('mentions', True) else '; document graphs without mention nodes'})",
                   "", f"Generated in {s['seconds']} s ({s['bytes'] / 2**20:.0f} MB N-Quads, peak {s['peak_rss_mb']} MB). "
                       f"Query parameters: hub {p['hub']} (degree {p['hub_degree']}), typical {p['typical']} "
                       f"(degree {p['typical_degree']}), claim {p['claim']} ({p['claim_papers']} papers), paper "
@@ -657,6 +659,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="synthetic KG sizes (claims), comma-separated [100000,1000000]")
     parser.add_argument("--full-max", type=int, default=200_000,
                         help="largest KG written with its document graphs; bigger ones get the KG graph only")
+    parser.add_argument("--no-mentions", dest="mentions", action="store_false",
+                        help="synthetic document graphs without mention/grounding nodes (~40%% fewer quads)")
     parser.add_argument("--read-docs", type=int, default=10_000)
     parser.add_argument("--nlp-docs", type=int, default=400)
     parser.add_argument("--model", default="auto")
