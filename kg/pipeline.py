@@ -208,6 +208,10 @@ class _Run:
         return seen
 
     def extractor(self) -> Any:
+        if getattr(self.settings, "scheduler", None):  # NLP on a Dask cluster, same code path (docs/scaling.md)
+            from kg.distributed import DistributedExtractor
+
+            return DistributedExtractor(self.settings, self.settings.scheduler, model=self.settings.model)
         from kg.extraction import Extractor
 
         return Extractor(self.settings, model=self.settings.model)

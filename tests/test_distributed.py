@@ -91,3 +91,20 @@ def test_unreachable_scheduler_is_a_clear_error() -> None:
     with pytest.raises(IgfkgError) as err:
         DistributedExtractor(Settings(model="none"), "tcp://127.0.0.1:9")
     assert "cannot reach the Dask scheduler" in str(err.value)
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_build_with_scheduler_equals_local_build(cluster, tmp_path: Path) -> None:
+    text = "\n\n".join(f"{d.title}\n{d.abstract[0].text}" for d in documents()[:3])
+    summaries = {}
+    for name, extra in (("local", []), ("dask", ["--scheduler", cluster.scheduler_address])):
+        data = tmp_path / name
+        (data / "raw").mkdir(parents=True)
+        (data / "raw" / "abstracts.txt").write_text(text, encoding="utf-8")
+        proc = subprocess.run([sys.executable, "-m", "kg", "--data-dir", str(data), "build", "--store",
+                               str(data / "store"), "--no-export", "--model", "none", "--json", *extra],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        summaries[name] = json.loads(proc.stdout)["summary"]
+    assert summaries["local"]["claims"] > 0 and summaries["dask"] == summaries["local"]

@@ -18,11 +18,14 @@ from kg.settings import Settings
               help="More literature to include besides data/raw/ (file or directory; repeatable).")
 @click.option("--no-export", is_flag=True, help="Update the store only; do not write data/rdf/ or validate.")
 @click.option("--n-process", type=click.IntRange(1, 64), help="Processes for NLP (default: 1, IGFKG_N_PROCESS).")
+@click.option("--scheduler", envvar="IGFKG_SCHEDULER", metavar="local:N|tcp://HOST:PORT",
+              help="Run the NLP on a Dask cluster instead: local:N worker processes here, or a running "
+                   "dask scheduler (docs/scaling.md).")
 @click.option("--model", help="spaCy parser model: auto, none, or a package name (IGFKG_MODEL).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and run manifest as JSON.")
 @store_options
 def build(settings: Settings, inputs: tuple[Path, ...], no_export: bool, n_process: int | None,
-          model: str | None, as_json: bool) -> None:
+          model: str | None, as_json: bool, scheduler: str | None = None) -> None:
     """Build the knowledge graph from data/raw/ (and any --input).
 
     \b
@@ -40,7 +43,7 @@ def build(settings: Settings, inputs: tuple[Path, ...], no_export: bool, n_proce
     """
     from kg.pipeline import build as run_build
 
-    settings = settings.with_options(n_process=n_process, model=model)
+    settings = settings.with_options(n_process=n_process, model=model, scheduler=scheduler)
 
     def warn(message: str) -> None:
         click.echo(f"igfkg: warning: {message}", err=True)
