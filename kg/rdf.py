@@ -562,8 +562,18 @@ def ontology_quads(directory: Path | None = None, *, graph: str | None = None) -
     root = directory or Path(__file__).resolve().parents[1] / "ontology"
     g = "<" + (graph or vocab.GRAPH_ONTOLOGY) + ">"
     for path in sorted(root.glob("*.ttl")) if root.is_dir() else []:
+        # Blank nodes get random labels from the parser and again from the store, which would make every
+        # export differ; skolemize them (RDF 1.1 §3.5) by file and order of appearance so the same ontology
+        # always gives the same quads and data/rdf/ diffs stay meaningful in git.
+        labels: dict[str, str] = {}
+
+        def term(node: Any, stem: str = path.stem) -> str:
+            if isinstance(node, pyoxigraph.BlankNode):
+                return labels.setdefault(node.value, f"<{vocab.BASE}.well-known/genid/{stem}-{len(labels)}>")
+            return str(node)
+
         for t in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
-            yield str(t.subject), str(t.predicate), str(t.object), g
+            yield term(t.subject), str(t.predicate), term(t.object), g
 
 
 # ----------------------------------------------------------------------------------------- serialization
