@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "graph"))
-from graphdata import fill  # noqa: E402
+from graphdata import fill, store, store_dir  # noqa: E402,F401 (fixtures)
 
 from kg import export as ex  # noqa: E402
 from kg import vocab  # noqa: E402
@@ -28,22 +28,6 @@ from kg.store import EmbeddedStore  # noqa: E402
 OX = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
       "jsonld": ox.RdfFormat.JSON_LD, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
 RDFLIB = {"ttl": "turtle", "nt": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}
-
-
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("graph") / "store"
-    store = EmbeddedStore(path)
-    fill(store)
-    store.close()
-    return path
-
-
-@pytest.fixture()
-def store(store_dir: Path):  # type: ignore[no-untyped-def]
-    s = EmbeddedStore(store_dir)
-    yield s
-    s.close()
 
 
 def _export(store: EmbeddedStore, fmt: str, graphs=("kg",), curated_only: bool = False) -> bytes:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "graph"))
-from graphdata import OxigraphServer, fill  # noqa: E402
+from graphdata import OxigraphServer, fill, store, store_dir  # noqa: E402,F401 (fixtures)
 
 from kg import query as q  # noqa: E402
 from kg.cli import main  # noqa: E402
@@ -27,22 +27,6 @@ from kg.store import EmbeddedStore, open_store  # noqa: E402
 EXPECTED_QUERIES = {"claims-about", "what-activates", "stemness-regulators", "igf-axis-drugs", "contradictions",
                     "claims-by-paper", "citation-chain", "most-supported"}
 ACT = "b6eef6269cb740f8"  # IGF1R activates AKT1 (fixture claim; IDs are content hashes, stable)
-
-
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("graph") / "store"
-    store = EmbeddedStore(path)
-    fill(store)
-    store.close()
-    return path
-
-
-@pytest.fixture()
-def store(store_dir: Path):  # type: ignore[no-untyped-def]
-    s = EmbeddedStore(store_dir)
-    yield s
-    s.close()
 
 
 def _rows(result) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
