@@ -15,15 +15,9 @@ from kg.sources import read_paths
 from kg.sources.eutils import EutilsClient, fetch, parse_pmids, pmids_from_file
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sources"))
-from eutils_server import EutilsServer  # noqa: E402
+from eutils_server import EutilsServer, server  # noqa: E402,F401 (fixture)
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def server():
-    with EutilsServer() as srv:
-        yield srv
 
 
 class FakeClock:

@@ -15,15 +15,9 @@ from click.testing import CliRunner
 from kg.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "sources"))
-from eutils_server import EutilsServer  # noqa: E402
+from eutils_server import EutilsServer, server  # noqa: E402,F401 (fixture)
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def server():
-    with EutilsServer() as srv:
-        yield srv
 
 
 def invoke(tmp_path: Path, url: str, *args: str):
