@@ -142,3 +142,25 @@ def test_unknown_model_is_a_clear_error():
     assert resolve_model("none") == "none"
     with pytest.raises(IgfkgError, match="not installed"):
         resolve_model("en_core_nonexistent_xx")
+
+
+def test_lexicon_index_disk_cache_rebuilds_corrupt_and_stale(tmp_path, monkeypatch, lexicon):
+    """The built index is cached on disk by lexicon version + code hash; a corrupt file is rebuilt."""
+    from kg.nlp import entities
+
+    monkeypatch.setenv(entities.CACHE_ENV, str(tmp_path / "cache"))
+    path = entities.index_cache_path(lexicon.version)
+    assert path is not None and path.parent == tmp_path / "cache"
+    first = entities.LexiconIndex(lexicon)
+    assert path.is_file()
+    second = entities.LexiconIndex(lexicon)  # read back from the file
+    assert second._by_key == first._by_key
+    assert [e.curie for e in second.candidates("IGF1R")] == [e.curie for e in first.candidates("IGF1R")]
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # truncated: checksum fails, rebuilt and rewritten
+    assert entities._read_index_cache(lexicon.version) is None
+    third = entities.LexiconIndex(lexicon)
+    assert third._by_key == first._by_key and path.read_bytes() == data
+    assert entities._read_index_cache("other-version") is None  # another lexicon never reads this file
+    monkeypatch.setenv(entities.CACHE_ENV, "off")
+    assert entities.index_cache_path(lexicon.version) is None

@@ -17,9 +17,15 @@ overrides the lexicon and removes the mention when its long form is not a known 
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import marshal
+import os
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from spacy.language import Language
@@ -28,6 +34,8 @@ from spacy.tokens import Doc
 from kg.model import Annotation, EntityType, Grounding, Mention, from_dict, to_dict
 from kg.nlp.abbreviations import Abbreviation, get_abbreviations
 from kg.nlp.species import SPECIES_TERMS
+
+log = logging.getLogger(__name__)
 
 MENTIONS = "igfkg_mentions"
 PROVIDED = "igfkg_provided"  # Annotation dicts put on the Doc by the caller (entities=provided|both)
@@ -109,21 +117,14 @@ class LexiconIndex:
         self.version = str(getattr(lexicon, "version", "none"))
         # raw rows per key: (text, curie, reason, case_sensitive, priority, ambiguous, label, type); Entry
         # objects (with the term's label and type) are made only for keys that a text actually hits
-        self._by_key: dict[str, list[tuple]] = {}
         self._entries: dict[str, list[Entry]] = {}
         self._terms: dict[str, tuple[str, EntityType]] = {}
         self._english = _english_words(lexicon)
-        by_key = self._by_key
-        for e in lexicon.entries():
-            key = loose_key(e.text)
-            if len(key) < 2 and not key.isdigit():
-                continue
-            row = (e.text, e.curie, e.reason, e.case_sensitive, e.priority or 0, e.ambiguous or "", None, None)
-            rows = by_key.get(key)
-            if rows is None:
-                by_key[key] = [row]
-            else:
-                rows.append(row)
+        cached = _read_index_cache(self.version)
+        if cached is None:
+            cached = _lexicon_rows(lexicon)
+            _write_index_cache(self.version, cached)
+        self._by_key = by_key = cached
         for e in _species_entries() + _supplement_entries():
             key = loose_key(e.text)
             if any(x[1] == e.curie and not x[5] and not x[3] for x in by_key.get(key, ())):
@@ -247,6 +248,109 @@ def _greek_suffix(surface: str, entry: Entry) -> bool:
     """"HIF-1a", "TNFa", "IFNg": a final lowercase letter standing for alpha/beta/gamma (HIF1A, TNFA, IFNG)."""
     return entry.type in _GENE_TYPES and bool(_GREEK_SUFFIX.match(surface)) and \
         exact_key(surface).upper() == exact_key(entry.text).upper()
+
+
+def _lexicon_rows(lexicon: Any) -> dict[str, list[tuple]]:
+    """loose key → raw rows of every lexicon entry (the slow part: ~300k generated spelling variants)."""
+    by_key: dict[str, list[tuple]] = {}
+    for e in lexicon.entries():
+        key = loose_key(e.text)
+        if len(key) < 2 and not key.isdigit():
+            continue
+        row = (e.text, e.curie, e.reason, e.case_sensitive, e.priority or 0, e.ambiguous or "", None, None)
+        rows = by_key.get(key)
+        if rows is None:
+            by_key[key] = [row]
+        else:
+            rows.append(row)
+    return by_key
+
+
+# ------------------------------------------------------------------------------- on-disk index cache
+# The rows above take seconds to generate and a fraction of a second to read back with marshal. The file
+# name carries the lexicon's content version and a hash of the code that turns it into rows; the file
+# carries a SHA-256 of its payload, so a stale, truncated or corrupt file is rebuilt, never trusted.
+
+_CACHE_MAGIC = b"IGFKG-LEXINDEX-1\n"
+CACHE_ENV = "IGFKG_NLP_CACHE"  # a directory, or "off" to disable the cache
+
+
+def index_cache_dir() -> Path | None:
+    """Where built lexicon indexes are kept: ``$IGFKG_NLP_CACHE``, else ``$XDG_CACHE_HOME/igfkg`` (default
+    ``~/.cache/igfkg``); ``None`` when disabled (``IGFKG_NLP_CACHE=off``)."""
+    env = os.environ.get(CACHE_ENV, "").strip()
+    if env.lower() in ("off", "0", "no", "none", "false"):
+        return None
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "igfkg"
+
+
+def _code_version() -> str:
+    """Hash of the source that decides the rows (this module and the lexicon's variant generator)."""
+    import kg.lexicon
+
+    h = hashlib.sha256()
+    for f in (__file__, kg.lexicon.__file__):
+        h.update(Path(f).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def index_cache_path(lexicon_version: str) -> Path | None:
+    directory = index_cache_dir()
+    if directory is None or lexicon_version in ("", "none"):
+        return None
+    safe = re.sub(r"[^\w.-]", "_", lexicon_version)[:80]
+    return directory / f"lexindex-{safe}-{_code_version()}.marshal"
+
+
+def _read_index_cache(lexicon_version: str) -> dict[str, list[tuple]] | None:
+    path = index_cache_path(lexicon_version)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_CACHE_MAGIC)
+    digest, payload = data[head:head + 32], data[head + 32:]
+    if not data.startswith(_CACHE_MAGIC) or hashlib.sha256(payload).digest() != digest:
+        log.warning("lexicon index cache %s is corrupt; rebuilding it", path)
+        return None
+    try:
+        version, rows = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        log.warning("lexicon index cache %s is unreadable; rebuilding it", path)
+        return None
+    if version != lexicon_version or not isinstance(rows, dict):
+        return None
+    return rows
+
+
+def _write_index_cache(lexicon_version: str, rows: dict[str, list[tuple]]) -> None:
+    """Atomic: written to a temporary file in the same directory, then renamed over the target. A cache
+    that cannot be written (read-only home) only costs the next start-up its time."""
+    path = index_cache_path(lexicon_version)
+    if path is None:
+        return
+    payload = marshal.dumps((lexicon_version, rows))
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_CACHE_MAGIC + hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        log.warning("could not write lexicon index cache %s: %s", path, exc)
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)  # only the temporary file this function created
+            except OSError:
+                pass
 
 
 def _english_words(lexicon: Any) -> frozenset[str]:
