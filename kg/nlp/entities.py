@@ -425,6 +425,10 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
             local_by_start[a] = (a, b, ab, g)
 
     us = units(text)
+    # a surface's loose key is the concatenation of its units' keys: computed once per unit, so the ~14
+    # n-grams tried at each position cost a dict probe each instead of a regex pass over the surface
+    ukeys = [loose_key(text[a:b]) for a, b in us]
+    by_key = index._by_key
     mentions: list[Mention] = []
     i = 0
     n = len(us)
@@ -445,7 +449,15 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
             i += 1
             continue
         found = None
-        for j in range(min(n, i + MAX_UNITS), i, -1):
+        top = min(n, i + MAX_UNITS)
+        keys = [""] * (top - i + 1)
+        for k in range(i, top):
+            keys[k - i + 1] = keys[k - i] + ukeys[k]
+        # only "hOGG1" and "b-catenin" style surfaces can match without their own key in the index
+        variant = (text[s0] == "h") or (text[s0] in "abgdk" and text[s0 + 1:s0 + 2] == "-")
+        for j in range(top, i, -1):
+            if not variant and keys[j - i] not in by_key:
+                continue
             e = us[j - 1][1]
             if not text[e - 1].isalnum() and text[e - 1] not in ")]+":
                 continue  # never end on a hyphen, slash or other punctuation ("IR-" of "IR-A")
