@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -107,11 +109,17 @@ class MentionMerger:
         mentions = get_mentions(doc)
         if not mentions:
             return doc
-        sent_starts = {t.idx for t in doc if t.is_sent_start}
+        # whole-doc arrays instead of a Python loop over Token objects (the loop cost more than the merge)
+        before = doc.to_array([IDX, SENT_START])
+        sent_starts = before[before[:, 1] == 1, 0]
         split_tokens(doc, mentions)
         merge_mentions(doc, mentions, self.placeholder_norms)
-        for t in doc:  # splitting/merging loses preset boundaries; restore them by offset
-            t.is_sent_start = t.i == 0 or t.idx in sent_starts
+        # splitting/merging loses preset boundaries; restore them by offset (1 = starts, -1 = does not)
+        idx = doc.to_array([IDX]).reshape(-1)
+        flags = numpy.where(numpy.isin(idx, sent_starts), 1, -1).astype("uint64")
+        if len(flags):
+            flags[0] = 1
+        doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
 
 

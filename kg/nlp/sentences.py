@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -21,6 +23,7 @@ jan feb mar apr jun jul aug sep sept oct nov dec vol p pp ed eds ph.d inc ltd co
 _END = {".", "!", "?"}
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {")", "]", "}"}
+_CLOSE_OR_QUOTE = _CLOSE | {'"', "'", "”", "’"}
 _DECIMAL_NEXT = re.compile(r"^\d")
 
 
@@ -33,12 +36,16 @@ def segment(doc: Doc) -> Doc:
     starts = [False] * n
     starts[0] = True
     depth = 0
-    for i, tok in enumerate(doc):
-        text = tok.text
-        if "\n" in text or ("\n" in tok.whitespace_):
+    # one pass over the Token objects, then plain lists (each doc[i] access builds a new Token)
+    texts = [t.text for t in doc]
+    spaces = [t.whitespace_ for t in doc]
+    is_space = [t.isspace() for t in texts]
+    for i, text in enumerate(texts):
+        ws = spaces[i]
+        if "\n" in text or ("\n" in ws):
             # a line break (title / section boundary) always ends a sentence
             j = i + 1
-            while j < n and doc[j].is_space:
+            while j < n and is_space[j]:
                 j += 1
             if j < n:
                 starts[j] = True
@@ -55,24 +62,26 @@ def segment(doc: Doc) -> Doc:
                                 and "." not in stem and not stem.replace(",", "").isdigit())
         if not ends:
             continue
-        if text == "." and i > 0 and doc[i - 1].text.lower().rstrip(".") in ABBREVIATIONS \
-                and not doc[i - 1].whitespace_:
+        if text == "." and i > 0 and texts[i - 1].lower().rstrip(".") in ABBREVIATIONS \
+                and not spaces[i - 1]:
             continue
         j = i + 1
-        while j < n and doc[j].text in _CLOSE | {'"', "'", "”", "’"}:
+        while j < n and texts[j] in _CLOSE_OR_QUOTE:
             j += 1  # a closing bracket or quote after the period belongs to this sentence
-        while j < n and doc[j].is_space:
+        while j < n and is_space[j]:
             j += 1
         if j >= n:
             continue
-        nxt = doc[j].text
+        nxt = texts[j]
         if nxt[0].islower() and not _looks_like_symbol(nxt):
             continue  # "... vs. controls", "... approx. two": a lowercase word continues the sentence
-        if not tok.whitespace_ and not doc[j - 1].whitespace_ and _DECIMAL_NEXT.match(nxt):
+        if not ws and not spaces[j - 1] and _DECIMAL_NEXT.match(nxt):
             continue  # "3.2" split oddly
         starts[j] = True
-    for tok, start in zip(doc, starts):
-        tok.is_sent_start = start
+    # one array write instead of a property set per token (1 = starts a sentence, -1 = does not)
+    # (spaCy reads the array as uint64: -1 must be passed wrapped, as doc.to_array returns it)
+    flags = numpy.array([1 if st else -1 for st in starts], dtype="int64").astype("uint64")
+    doc.from_array([SENT_START], flags.reshape(-1, 1))
     return doc
 
 
