@@ -50,14 +50,19 @@ class NamedQuery:
     description: str
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
+    #: ``# limit: N text`` header: the query's last ``LIMIT`` clause is N unless ``--param limit=M`` is given
+    limit: int | None = None
+    limit_description: str = ""
 
 
-_HEADER = re.compile(r"^#\s*(name|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(name|description|param|limit):\s*(.*)$")
+_LIMIT = re.compile(r"\bLIMIT\s+(\d+)", re.IGNORECASE)
 
 
 def parse_named_query(text: str, fallback_name: str = "") -> NamedQuery:
     """Read the ``# name:``/``# description:``/``# param:`` header of a ``.rq`` file."""
     name, description, params = fallback_name, "", []
+    limit, limit_description = None, ""
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -71,13 +76,16 @@ def parse_named_query(text: str, fallback_name: str = "") -> NamedQuery:
             name = value
         elif key == "description":
             description = value
+        elif key == "limit":
+            number, _, limit_description = value.partition(" ")
+            limit = int(number) if number.isdigit() else None
         else:
             pname, _, rest = value.partition(" ")
             kind, _, pdesc = rest.strip().partition(" ")
             if kind not in PARAM_KINDS:
                 kind, pdesc = "auto", rest.strip()
             params.append(Param(pname, kind, pdesc.strip()))
-    return NamedQuery(name, description, text, tuple(params))
+    return NamedQuery(name, description, text, tuple(params), limit, limit_description.strip())
 
 
 def list_queries() -> list[NamedQuery]:
@@ -255,6 +263,9 @@ def run_named(store: Store, name: str, params: Mapping[str, str] | None = None,
     """Run a named query; every declared parameter must be given, unknown ones are refused."""
     q = get_query(name)
     params = dict(params or {})
+    text = q.text
+    if q.limit is not None and "limit" in params:
+        text = with_limit(text, params.pop("limit"), name)
     declared = {p.name: p.kind for p in q.params}
     missing = [p for p in declared if p not in params]
     unknown = [p for p in params if p not in declared]
@@ -264,7 +275,22 @@ def run_named(store: Store, name: str, params: Mapping[str, str] | None = None,
     if unknown:
         raise QueryError(f"query {name} has no parameter " + ", ".join(unknown),
                          hint="parameters: " + (", ".join(declared) or "none"))
-    return run_query(store, q.text, params, declared, timeout)
+    return run_query(store, text, params, declared, timeout)
+
+
+def with_limit(text: str, value: str, name: str = "query") -> str:
+    """``text`` with its last ``LIMIT`` set to ``value`` (a positive whole number): hub entities have tens of
+    thousands of claims, so named queries rank and cut before fetching evidence; users may ask for more."""
+    v = str(value).strip()
+    if not v.isdigit() or int(v) < 1:
+        raise QueryError(f"query {name}: --param limit={value!r} is not a positive whole number",
+                         hint="e.g. --param limit=1000")
+    last = None
+    for last in _LIMIT.finditer(text):
+        pass
+    if last is None:
+        raise QueryError(f"query {name} has no LIMIT to change")
+    return text[:last.start(1)] + str(int(v)) + text[last.end(1):]
 
 
 # ----------------------------------------------------------------------------------------------- output

@@ -458,6 +458,10 @@ def _with_timeout(run: Any, timeout: float) -> Result:
 _TOKEN = re.compile(r'''("""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*|[{}]|[A-Za-z_]+)''')
 
 
+def _placeholder(name: str) -> re.Pattern[str]:
+    return re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{\s*UNDEF\s*\}", re.IGNORECASE)
+
+
 def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     """Bind variables by a ``VALUES`` block placed first in the query's WHERE group (like rdflib's
     ``initBindings``). Terms are serialized by pyoxigraph, so a value can never change the query's shape."""
@@ -467,6 +471,19 @@ def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     for n in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n):
             raise QueryError(f"invalid variable name {n!r}")
+    # A query may say where a parameter is bound with the placeholder ``VALUES ?name { UNDEF }`` (e.g. inside
+    # the subquery that ranks an entity's claims): Oxigraph plans with the value where it is used, instead of
+    # joining a top-level VALUES block against the whole subquery (named queries in kg/queries use this).
+    rest = []
+    for n in names:
+        placeholder = _placeholder(n)
+        if placeholder.search(sparql):
+            sparql = placeholder.sub(lambda _m: f"VALUES ?{n} {{ {_term_from_py(bindings[n])} }}", sparql)
+        else:
+            rest.append(n)
+    if not rest:
+        return sparql
+    names = rest
     terms = " ".join(str(_term_from_py(bindings[n])) for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }} "
     depth, kind, after_where = 0, None, False
@@ -589,7 +606,10 @@ class RdflibStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None, timeout: float | None = None) -> Result:
         from rdflib import Variable
 
-        init = {Variable(k): _term_to_rdflib(_term_from_py(v)) for k, v in (bindings or {}).items()}
+        placed = {k: v for k, v in (bindings or {}).items() if _placeholder(k).search(sparql)}
+        if placed:  # bound where the query says (see inject_values); initBindings would not reach a subquery
+            sparql = inject_values(sparql, placed)
+        init = {Variable(k): _term_to_rdflib(_term_from_py(v)) for k, v in (bindings or {}).items() if k not in placed}
         try:
             res = self.ds.query(sparql, initBindings=init)
         except Exception as exc:

@@ -213,3 +213,24 @@ def test_cli_subprocess_query_and_stats(store_dir: Path, tmp_path: Path) -> None
     out = subprocess.run([*env_cmd, "query", "--store", str(store_dir), "--name", "what-activates"],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and out.stderr.count("\n") == 1 and "needs --param target" in out.stderr
+
+
+def test_claims_about_limit_ranks_claims_before_cutting(store: EmbeddedStore) -> None:
+    """`--param limit=N` keeps the N strongest claims (every evidence row of each), default from `# limit:`."""
+    full = _rows(q.run_named(store, "claims-about", {"entity": "HGNC:5465"}))
+    assert q.get_query("claims-about").limit == 200 and len({r["claim"] for r in full}) > 1
+    one = _rows(q.run_named(store, "claims-about", {"entity": "HGNC:5465", "limit": "1"}))
+    best = max(float(r["belief"]) for r in full)
+    assert {r["claim"] for r in one} == {min(r["claim"] for r in full if float(r["belief"]) == best)}
+    assert one == [r for r in full if r["claim"] == one[0]["claim"]]
+    with pytest.raises(QueryError, match="limit"):
+        q.run_named(store, "claims-about", {"entity": "HGNC:5465", "limit": "0"})
+
+
+def test_values_placeholder_binds_where_the_query_says() -> None:
+    from kg.store import inject_values
+
+    text = "SELECT * WHERE { { SELECT ?c WHERE { VALUES ?e { UNDEF } ?c ?p ?e } LIMIT 5 } ?c ?q ?x }"
+    out = inject_values(text, {"e": ox.NamedNode("http://example.org/a"), "x": ox.Literal("1")})
+    assert "VALUES ?e { <http://example.org/a> }" in out and "UNDEF" not in out
+    assert out.startswith('SELECT * WHERE { VALUES (?x) { ("1") }')

@@ -68,6 +68,8 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, name:
             click.echo(f"{nq.name}\n    {nq.description}")
             for p in nq.params:
                 click.echo(f"    --param {p.name}=...  ({p.kind}) {p.description}")
+            if nq.limit is not None:
+                click.echo(f"    --param limit=N  (integer, default {nq.limit}) {nq.limit_description}")
         return
     given = [x for x in (sparql, query_file, name) if x]
     if len(given) != 1:
