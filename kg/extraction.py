@@ -176,6 +176,11 @@ class Extractor:
         def spacy_docs() -> Iterator[Any]:
             for d in docs:
                 pending.append(d)
+                if self.entities == "predicted":
+                    # plain text: the workers tokenize it (a Doc made here would be tokenized and serialized
+                    # by this process, which then bottlenecks n_process=2); "predicted" is the default mode
+                    yield d.text
+                    continue
                 sd = self.nlp.make_doc(d.text)
                 sd.user_data["igfkg_entity_mode"] = self.entities
                 sd.user_data["igfkg_provided"] = [to_dict(a) for a in d.annotations]
