@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -36,10 +36,12 @@ def segment(doc: Doc) -> Doc:
     starts = [False] * n
     starts[0] = True
     depth = 0
-    # one pass over the Token objects, then plain lists (each doc[i] access builds a new Token)
-    texts = [t.text for t in doc]
-    spaces = [t.whitespace_ for t in doc]
-    is_space = [t.isspace() for t in texts]
+    # plain lists from one doc array (every doc[i] or Token iteration builds a Python Token object)
+    strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, SPACY, IS_SPACE]).tolist()
+    texts = [strings[r[0]] for r in rows]
+    spaces = [" " if r[1] else "" for r in rows]  # a token's trailing whitespace is one space or nothing
+    is_space = [bool(r[2]) for r in rows]
     for i, text in enumerate(texts):
         ws = spaces[i]
         if "\n" in text or ("\n" in ws):
