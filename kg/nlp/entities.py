@@ -22,6 +22,7 @@ import logging
 import marshal
 import os
 import re
+import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -292,6 +293,8 @@ def _code_version() -> str:
     import kg.lexicon
 
     h = hashlib.sha256()
+    # marshal's format and unicodedata's tables (used by loose_key/normalize) belong to the interpreter
+    h.update(f"{sys.version}|{marshal.version}|{unicodedata.unidata_version}".encode())
     for f in (__file__, kg.lexicon.__file__):
         h.update(Path(f).read_bytes())
     return h.hexdigest()[:16]
