@@ -7,7 +7,6 @@ The browser flow itself is tests/test_web_e2e.py; the CLI command is tested at t
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
 import subprocess
@@ -27,9 +26,8 @@ from kg.serve.auth import add_curator, load_curators, token_digest
 pytestmark = pytest.mark.server
 
 HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("serve_fixture_store", HERE / "fixtures" / "serve" / "fixture_store.py")
-fixture_store = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture_store)  # type: ignore[union-attr]
+sys.path.insert(0, str(HERE / "fixtures" / "serve"))
+import fixture_store  # noqa: E402  (the fixture graph, shared by the serve tests)
 
 KG = "https://w3id.org/igfkg/graph/kg"
 CURATION = "https://w3id.org/igfkg/graph/curation"

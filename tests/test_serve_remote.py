@@ -3,7 +3,6 @@ process on 127.0.0.1), and browser curation writing through the endpoint's updat
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -14,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import replace
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,9 +25,8 @@ pytestmark = [pytest.mark.server, pytest.mark.skipif(shutil.which("oxigraph") is
                                                      reason="the oxigraph server (pip install oxigraph) is not installed")]
 
 HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("serve_fixture_store", HERE / "fixtures" / "serve" / "fixture_store.py")
-fixture_store = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture_store)  # type: ignore[union-attr]
+sys.path.insert(0, str(HERE / "fixtures" / "serve"))
+import fixture_store  # noqa: E402  (the fixture graph, shared by the serve tests)
 
 
 def free_port() -> int:

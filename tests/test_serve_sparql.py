@@ -6,12 +6,12 @@ A real server on 127.0.0.1 (port 0) over a real on-disk Oxigraph store built fro
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,9 +22,8 @@ from kg.serve import ServeConfig, start_server
 pytestmark = pytest.mark.server
 
 HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("serve_fixture_store", HERE / "fixtures" / "serve" / "fixture_store.py")
-fixture_store = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture_store)  # type: ignore[union-attr]
+sys.path.insert(0, str(HERE / "fixtures" / "serve"))
+import fixture_store  # noqa: E402  (the fixture graph, shared by the serve tests)
 
 IGF1R = "http://identifiers.org/hgnc/5465"
 KG = "https://w3id.org/igfkg/graph/kg"

@@ -8,7 +8,6 @@ CI installs them (.ci/run).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import signal
@@ -28,9 +27,8 @@ pytestmark = [pytest.mark.server, pytest.mark.skipif(
                                     "(apt-get install -y chromium chromium-driver; CI does this in .ci/run)")]
 
 HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("serve_fixture_store", HERE / "fixtures" / "serve" / "fixture_store.py")
-fixture_store = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture_store)  # type: ignore[union-attr]
+sys.path.insert(0, str(HERE / "fixtures" / "serve"))
+import fixture_store  # noqa: E402  (the fixture graph, shared by the serve tests)
 
 CURATOR = "https://orcid.org/0000-0002-1825-0097"
 
