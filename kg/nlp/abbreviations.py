@@ -77,6 +77,16 @@ def find_abbreviations(doc: Doc, matcher: Matcher) -> list[Abbreviation]:
             continue
         defs[short.text] = (long_text, long.start_char, long.end_char, short.start_char, short.end_char)
     text = doc.text
+    # "nitroglycerin (NTG)-induced", "cyclophosphamide (CYP)-treated": the tokenizer keeps ")-induced" in one
+    # token, so the token matcher above never sees the parenthesis; find those definitions on the characters
+    for m in _PAREN_HYPHEN.finditer(text):
+        short_text = m.group(1)
+        if short_text in defs:
+            continue
+        found = schwartz_hearst_long(short_text, text, m.start())
+        if found is not None:
+            ls, le = found
+            defs[short_text] = (text[ls:le], ls, le, m.start(1), m.end(1))
     out = []
     for short, (long_text, ls, le, ss, se) in defs.items():
         occ = {(ss, se)}
@@ -85,6 +95,42 @@ def find_abbreviations(doc: Doc, matcher: Matcher) -> list[Abbreviation]:
                 occ.add((m.start(), m.end()))  # the whole abstract (titles often use it first)
         out.append(Abbreviation(short, long_text, ls, le, tuple(sorted(occ))))
     return out
+
+
+_PAREN_HYPHEN = re.compile(r"\(([A-Za-z][A-Za-z0-9]{1,9})\)-[a-z]")
+_CLAUSE_STOP = re.compile(r"[.;:()\[\]\n]")
+
+
+def schwartz_hearst_long(short: str, text: str, paren: int) -> tuple[int, int] | None:
+    """The long form that ``short`` (written in parentheses at ``paren``) abbreviates, as character offsets,
+    by Schwartz & Hearst's rule: every letter/digit of the short form appears in order in the long form, the
+    first one at the start of a word, within min(|SF| + 5, 2·|SF|) words before the parenthesis."""
+    head = text[:paren].rstrip()
+    stop = max((m.end() for m in _CLAUSE_STOP.finditer(head)), default=0)
+    words = list(re.finditer(r"\S+", head[stop:]))
+    if not words:
+        return None
+    n = min(len(short) + 5, 2 * len(short))
+    start = stop + words[max(0, len(words) - n)].start()
+    cand = head[start:]
+    s, lf = short.lower(), cand.lower()
+    si, li = len(s) - 1, len(lf) - 1
+    while si >= 0:
+        c = s[si]
+        if not c.isalnum():
+            si -= 1
+            continue
+        while li >= 0 and (lf[li] != c or (si == 0 and li > 0 and lf[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+        si -= 1
+    li = cand.rfind(" ", 0, li + 1) + 1
+    long_text = cand[li:]
+    if len(long_text) <= len(short) or long_text.lower().startswith(s):
+        return None
+    return start + li, start + len(cand)
 
 
 @Language.factory("igfkg_abbreviations", default_config={})

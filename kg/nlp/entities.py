@@ -415,11 +415,22 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
         if long_g:
             g = tuple(Grounding(x.curie, x.label, x.type, round(x.score * 0.95, 3), "abbreviation", ab.long,
                                 note=f"defined as {ab.long!r} in this document") for x in long_g)
+        elif (head := _long_form_head(ab, index)) is not None:
+            # "contrast-induced nephropathy (CIN)": the long form is unknown but ends in a disease or chemical,
+            # so the short form names that kind of thing here, whatever gene alias it also is
+            g = tuple(Grounding(x.curie, x.label, x.type, round(x.score * 0.8, 3), "abbreviation", ab.long,
+                                note=f"head of {ab.long!r}, defined in this document") for x in head)
+            local_by_start[ab.long_start] = (ab.long_start, ab.long_end, ab, g)
         else:
-            # the long form is unknown ("Bicaudal D2 (BICD2)"): an unambiguous symbol keeps its own grounding
-            # and lends it to the long form; an ambiguous one ("ionizing radiation (IR)") is dropped
+            # the long form is unknown ("Bicaudal D2 (BICD2)"): an approved symbol, or any gene symbol defined by
+            # a name that reads like a gene's, keeps its grounding and lends it to the long form; a gene alias
+            # defined as something else ("adriamycin (ADR)") and an ambiguous one ("ionizing radiation (IR)")
+            # are dropped
             cands = index.candidates(ab.short)
             g = index.ground(ab.short, cands) if cands else None
+            if g and g[0].type in _GENE_TYPES and g[0].reason not in ("symbol", "family") and \
+                    not _GENE_LIKE.search(ab.long):
+                g = None
             if g:
                 lg = tuple(Grounding(x.curie, x.label, x.type, round(x.score * 0.9, 3), "abbreviation",
                                      ab.short, note=f"long form of {ab.short!r} in this document") for x in g)
@@ -490,6 +501,7 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
     return mentions
 
 
+_ION = re.compile(r"^[A-Z][a-z]?\d$")
 _BAD_CHARS = re.compile(r"[=<>%;:±×≤≥]")
 #: statistics/units abbreviations that collide with gene aliases ("95% CI", "OR 1.2", "MB")
 _ABSTRACT_ABBREVIATIONS = frozenset({"CI", "OR", "HR", "RR", "SD", "SE", "SEM", "MB", "KB", "AA", "BMI", "AUC",
@@ -512,8 +524,8 @@ def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str
         return False
     if surface.upper() in _ABSTRACT_ABBREVIATIONS or surface.lower() in _GENERIC_WORDS:
         return False
-    if surface[-1:].isdigit() and text[e:e + 3].lstrip(" (").startswith("+"):
-        return False  # ions: "Ca2+", "Mg2+"
+    if _ION.match(surface) and text[e:e + 3].lstrip(" (").startswith("+"):
+        return False  # ions: "Ca2+", "Mg2+" (not "CD4+" T cells)
     if not surface[0].isalnum():
         return False
     if " " in surface or len(surface) > 6:
@@ -524,6 +536,24 @@ def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str
             all(c.type in _GENE_TYPES for c in cands):
         return False
     return True
+
+
+#: a long form that reads like a gene/protein name: a digit, or a protein head word
+_GENE_LIKE = re.compile(r"\d|\b(protein|receptor|factor|kinase|ligand|channel|transporter|antigen|hormone|peptide|"
+                        r"subunit|homolog|enzyme|(?!disease)[a-z]{2,}ase)s?\b", re.I)
+_HEAD_TYPES = frozenset({EntityType.DISEASE, EntityType.DRUG})
+
+
+def _long_form_head(ab: Abbreviation, index: LexiconIndex) -> tuple[Grounding, ...] | None:
+    """Groundings of the disease/chemical mention a short long form ends with ("contrast-induced
+    nephropathy" → nephropathy), when the long form as a whole is not in the lexicon."""
+    long = ab.long.rstrip()
+    if len(long.split()) > 6:
+        return None
+    ms = match_text(long, index)
+    if not ms or ms[-1].end < len(long) or ms[-1].type not in _HEAD_TYPES or ms[-1].start == 0:
+        return None
+    return ms[-1].groundings
 
 
 def _ground_long_form(ab: Abbreviation, index: LexiconIndex) -> tuple[Grounding, ...] | None:
