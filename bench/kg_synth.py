@@ -286,7 +286,11 @@ def write_dataset(out: TextIO, n_claims: int, seed: int = 7, entities: int = 20_
     curies = {c for ac in claims for c in (ac.claim.subject.curie, ac.claim.object.curie)}
     terms = {c: t for c in sorted(curies) if (t := lexicon.term(c)) is not None}
     buf: list[str] = []
-    for q in itertools.chain(rdf.assembled_quads(claims, terms), rdf.curation_quads(decisions), rdf.ontology_quads()):
+    from kg.ranking import index_quads
+
+    claims = list(claims)
+    for q in itertools.chain(rdf.assembled_quads(claims, terms), index_quads(claims, terms),
+                             rdf.curation_quads(decisions), rdf.ontology_quads()):
         buf.append(rdf.nquad(q))
         if len(buf) > 50_000:
             n += len(buf)

@@ -114,9 +114,10 @@ def sync_store(settings: Settings, session: Session) -> str | None:
     if not store_exists(settings):
         return None
     try:
+        from kg.ranking import index_quads
         from kg.rdf import assembled_quads, curation_quads
         from kg.store import open_store
-        from kg.vocab import GRAPH_CURATION, GRAPH_KG
+        from kg.vocab import GRAPH_CURATION, GRAPH_INDEX, GRAPH_KG
     except ImportError as exc:
         return f"store not updated ({exc}); run igfkg build"
     try:
@@ -124,7 +125,9 @@ def sync_store(settings: Settings, session: Session) -> str | None:
         try:
             store.replace_graph(GRAPH_CURATION, list(curation_quads(session.decisions)))
             # as the build writes it: the curated view plus the machine claims corrected away
-            store.replace_graph(GRAPH_KG, list(assembled_quads(session.replayed.all_claims)))
+            claims = list(session.replayed.all_claims)
+            store.replace_graph(GRAPH_KG, list(assembled_quads(claims)))
+            store.replace_graph(GRAPH_INDEX, list(index_quads(claims)))
         finally:
             close = getattr(store, "close", None)
             if close:

@@ -30,11 +30,12 @@ XSD = vocab.PREFIX_MAP["xsd"]
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.:-]*[A-Za-z0-9_:-])?$")
 
 #: short graph names accepted by ``--graph``
-GRAPH_NAMES = {"kg": vocab.GRAPH_KG, "curation": vocab.GRAPH_CURATION, "ontology": vocab.GRAPH_ONTOLOGY}
+GRAPH_NAMES = {"kg": vocab.GRAPH_KG, "curation": vocab.GRAPH_CURATION, "ontology": vocab.GRAPH_ONTOLOGY,
+               "index": vocab.GRAPH_INDEX}
 
 
 def graph_iri(name: str) -> str:
-    """``kg``/``curation``/``ontology``, ``document:<doc id>`` (e.g. ``document:pmid:38865036``), or an IRI."""
+    """``kg``/``curation``/``ontology``/``index``, ``document:<doc id>`` (e.g. ``document:pmid:38865036``), or an IRI."""
     if name in GRAPH_NAMES:
         return GRAPH_NAMES[name]
     if name.startswith("document:"):

@@ -304,14 +304,18 @@ class _Run:
             step.counters.update(decisions=len(decisions), orphaned=len(report.orphaned), claims=len(claims))
 
         with self.manifest.step("graphs") as step:
+            from kg.ranking import index_quads
             from kg.rdf import assembled_quads, curation_quads
-            from kg.vocab import GRAPH_CURATION, GRAPH_ONTOLOGY
+            from kg.vocab import GRAPH_CURATION, GRAPH_INDEX, GRAPH_ONTOLOGY
 
             curation = list(curation_quads(decisions))
             ontology = _ontology_quads()
-            kg_quads = _replace_large_graph(store, _kg_graph(), assembled_quads(claims, _terms(claims)))
+            terms = _terms(claims)
+            kg_quads = _replace_large_graph(store, _kg_graph(), assembled_quads(claims, terms))
+            index = _replace_large_graph(store, GRAPH_INDEX, index_quads(claims, terms))
             store.replace_graphs({GRAPH_CURATION: curation, GRAPH_ONTOLOGY: ontology})
-            step.counters.update(kg_quads=kg_quads, curation_quads=len(curation), ontology_quads=len(ontology))
+            step.counters.update(kg_quads=kg_quads, index_quads=index, curation_quads=len(curation),
+                                 ontology_quads=len(ontology))
 
         report.summary = summarize(tally, claims, report.orphaned)
         if export:

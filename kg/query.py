@@ -53,9 +53,12 @@ class NamedQuery:
     #: ``# limit: N text`` header: the query's last ``LIMIT`` clause is N unless ``--param limit=M`` is given
     limit: int | None = None
     limit_description: str = ""
+    #: ``# ranked: K NAME`` header: the query reads a ranking precomputed for its first K rows (kg.ranking);
+    #: a larger ``--param limit`` runs the named query NAME instead, which ranks at query time
+    ranked: tuple[int, str] | None = None
 
 
-_HEADER = re.compile(r"^#\s*(name|description|param|limit):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(name|description|param|limit|ranked):\s*(.*)$")
 _LIMIT = re.compile(r"\bLIMIT\s+(\d+)", re.IGNORECASE)
 
 
@@ -63,6 +66,7 @@ def parse_named_query(text: str, fallback_name: str = "") -> NamedQuery:
     """Read the ``# name:``/``# description:``/``# param:`` header of a ``.rq`` file."""
     name, description, params = fallback_name, "", []
     limit, limit_description = None, ""
+    ranked = None
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -79,13 +83,16 @@ def parse_named_query(text: str, fallback_name: str = "") -> NamedQuery:
         elif key == "limit":
             number, _, limit_description = value.partition(" ")
             limit = int(number) if number.isdigit() else None
+        elif key == "ranked":
+            number, _, other = value.partition(" ")
+            ranked = (int(number), other.strip()) if number.isdigit() and other.strip() else None
         else:
             pname, _, rest = value.partition(" ")
             kind, _, pdesc = rest.strip().partition(" ")
             if kind not in PARAM_KINDS:
                 kind, pdesc = "auto", rest.strip()
             params.append(Param(pname, kind, pdesc.strip()))
-    return NamedQuery(name, description, text, tuple(params), limit, limit_description.strip())
+    return NamedQuery(name, description, text, tuple(params), limit, limit_description.strip(), ranked)
 
 
 def list_queries() -> list[NamedQuery]:
@@ -263,6 +270,9 @@ def run_named(store: Store, name: str, params: Mapping[str, str] | None = None,
     """Run a named query; every declared parameter must be given, unknown ones are refused."""
     q = get_query(name)
     params = dict(params or {})
+    if q.ranked and "limit" in params and str(params["limit"]).strip().isdigit() \
+            and int(str(params["limit"]).strip()) > q.ranked[0]:
+        return run_named(store, q.ranked[1], params, timeout)  # beyond the precomputed ranking
     text = q.text
     if q.limit is not None and "limit" in params:
         text = with_limit(text, params.pop("limit"), name)

@@ -28,6 +28,8 @@ AGENT = BASE + "agent/"
 GRAPH_ONTOLOGY = GRAPH + "ontology"
 GRAPH_CURATION = GRAPH + "curation"
 GRAPH_KG = GRAPH + "kg"
+#: derived read index of the KG graph (kg.ranking): the claims each ranked named query shows first
+GRAPH_INDEX = GRAPH + "index"
 GRAPH_DOCUMENT_PREFIX = GRAPH + "document/"
 
 #: prefix → IRI prefix. Order matters only for readability; every prefix is unique.

@@ -57,7 +57,8 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, name:
       igfkg query -f my.rq --param drug=picropodophyllin --format json
 
     Named graphs: one per document (<https://w3id.org/igfkg/graph/document/pmid:N>), the assembled KG
-    (<https://w3id.org/igfkg/graph/kg>), curation and ontology; see docs/graph.md. The project's prefixes
+    (<https://w3id.org/igfkg/graph/kg>), curation, ontology, and index (the precomputed rankings the named
+    queries start from); see docs/graph.md. The project's prefixes
     (igfkg:, HGNC:, rdfs:, prov:, ...) may be used without PREFIX lines in ad-hoc queries.
     """
     from kg import query as q
@@ -98,7 +99,7 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, name:
               help="ttl/nt/rdfxml hold one graph (the selected ones merged); nq/trig/jsonld keep named graphs; "
                    "kgx writes Biolink KGX TSV (-o PREFIX gives PREFIX_nodes.tsv and PREFIX_edges.tsv).")
 @click.option("-g", "--graph", "graphs", multiple=True, metavar="NAME",
-              help="kg, curation, ontology, documents, document:<id>, all, or a graph IRI (repeatable).  "
+              help="kg, curation, ontology, index, documents, document:<id>, all, or a graph IRI (repeatable).  "
                    "[default: kg for ttl/nt/rdfxml/jsonld, all for nq/trig]")
 @click.option("--curated-only", is_flag=True, help="Only accepted and corrected claims (and their curation).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
