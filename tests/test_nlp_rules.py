@@ -63,3 +63,26 @@ def test_cd_marker_followed_by_plus_is_a_gene_not_an_ion(nlp):
     got = spans(nlp, "CD4(+) T cells and CD8+ T cells were counted in Ca2+ free medium.")
     assert [g for g in got if g[0].startswith(("CD", "Ca"))] == [("CD4", EntityType.GENE, "HGNC:1678"),
                                                                   ("CD8", EntityType.PROTEIN_FAMILY, "FPLX:CD8")]
+
+
+def test_peptide_and_protein_chemicals_are_gene_products(nlp):
+    # MeSH files these under chemicals too (hormones, pharmacologic actions); abstracts mean the gene product
+    got = spans(nlp, "Lactoferrin and uroplakin levels rose after vancomycin and glutathione.")
+    assert got == [("Lactoferrin", EntityType.GENE, "HGNC:6720"),
+                   ("uroplakin", EntityType.PROTEIN_FAMILY, "MESH:D060165"),
+                   ("vancomycin", EntityType.DRUG, "MESH:D014640"),
+                   ("glutathione", EntityType.DRUG, "MESH:D005978")]
+
+
+def test_protein_tree_rule_of_the_lexicon_tool():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "ontology" / "tools" / "build_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_lexicon", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)  # type: ignore[union-attr]
+    assert tool.is_protein(["D06.472.317.950", "D12.644.400.875"])  # a neuropeptide hormone
+    assert not tool.is_protein(["D12.644.456.448"])  # an oligopeptide (glutathione)
+    assert not tool.is_protein(["D09.400.420.925", "D12.644.233.925"])  # a glycopeptide antibiotic
+    assert not tool.is_protein(["D04.615.562"])

@@ -19,7 +19,9 @@ Outputs (all UTF-8 TSV, ``#`` header lines first, ``|`` separates list items):
   Synthase" -> TYMS, "Glucocorticoid Receptor" -> NR3C1, "Prostate-Specific Antigen" -> KLK3). HGNC names are
   formal gene names; abstracts use these.
 * ``mesh.tsv.gz`` - MeSH descriptors in the subtrees the graph needs: diseases (C, F03) with DOID xrefs and
-  DOID names, chemicals (D01-D04, D06, D09, D10, D12.125 amino acids, D26, D27.505 pharmacologic actions),
+  DOID names, chemicals (D01-D04, D06, D09, D10, D12.125 amino acids, D12.644.456/.641 oligopeptides and cyclic
+  peptides, D26, D27.505 pharmacologic actions; peptide/protein descriptors among them become genes or
+  protein families, see ``PROTEIN_TREES``),
   cell types (A11, with A11.251 cell lines).
 
 Usage: ``python ontology/tools/build_lexicon.py [--reference ../shared/reference] [--out ontology/lexicon]``
@@ -47,7 +49,7 @@ MESH_TYPES = [  # (tree prefix, entity type); first match wins, so specific pref
     ("A11", "cell_type"),
     ("C", "disease"),
     ("F03", "disease"),
-    ("D12.125", "drug"),
+    ("D12.125", "drug"), ("D12.644.456", "drug"), ("D12.644.641", "drug"),  # amino acids, oligo/cyclic peptides
     ("D01", "drug"), ("D02", "drug"), ("D03", "drug"), ("D04", "drug"), ("D06", "drug"),
     ("D09", "drug"), ("D10", "drug"), ("D26", "drug"), ("D27.505", "drug"),
 ]
@@ -220,8 +222,29 @@ def mesh_type(trees: list[str]) -> str | None:
     return None
 
 
-def build_mesh(ref: Path, out: Path) -> set[str]:
-    """Writes mesh.tsv.gz; returns the casefolded names it contains (labels and synonyms)."""
+#: MeSH trees of peptides and proteins: a chemical descriptor also filed here ("Vasoactive Intestinal Peptide",
+#: "Lactoferrin", "Thyrotropin", "Uroplakins") names a gene product, which is how abstracts use it (BioRED
+#: annotates these as genes). Not oligopeptides and cyclic peptides (D12.644.456, D12.644.641: glutathione,
+#: leuprolide, cyclosporine - chemicals, see MESH_TYPES), glycopeptides and lipopeptides (D12.644.233,
+#: D12.644.365: vancomycin, bleomycin, daptomycin), antibodies/immunoglobulins (therapeutic antibodies are drugs),
+#: lectins and plant proteins (D12.776.503, D12.776.765: reagents such as PHA).
+PROTEIN_TREES = ("D12.644", "D12.776")
+NOT_PROTEIN_TREES = ("D12.644.456", "D12.644.641", "D12.644.233", "D12.644.365", "D12.776.124.486",
+                     "D12.776.124.790", "D12.776.377.715.548", "D12.776.503", "D12.776.765")
+
+
+def is_protein(trees: list[str]) -> bool:
+    return any(t.startswith(PROTEIN_TREES) for t in trees) and \
+        not any(t.startswith(NOT_PROTEIN_TREES) for t in trees)
+
+
+def build_mesh(ref: Path, out: Path, proteins: dict[str, set[str]] | None = None) -> set[str]:
+    """Writes mesh.tsv.gz; returns the casefolded names it contains (labels and synonyms).
+
+    ``proteins``: descriptor ID -> HGNC CURIEs of the human protein concepts mapped to it. A chemical
+    descriptor in a peptide/protein tree with one such gene is left out (its names become the gene's, see
+    :func:`build_mesh_gene_synonyms`); otherwise it is written as a protein family ("Uroplakins", "Thyrotropin")."""
+    proteins = proteins or {}
     src = ref / "mesh_id_label_mappings.tsv"
     doids, doid_names = doid_by_mesh(ref)
     rows = []
@@ -231,9 +254,14 @@ def build_mesh(ref: Path, out: Path) -> set[str]:
             if len(rec) < 4:
                 continue
             mid, label, syns, trees = rec[0], rec[1], rec[2], rec[3]
-            etype = mesh_type(split_list(trees, "|"))
+            tree_list = split_list(trees, "|")
+            etype = mesh_type(tree_list)
             if etype is None:
                 continue
+            if etype == "drug" and is_protein(tree_list):
+                if len(proteins.get(mid, ())) == 1:
+                    continue  # one human gene: its names are that gene's (mesh_gene_synonyms)
+                etype = "protein_family"
             curie = "MESH:" + mid
             keep = []
             extra = neoplasm_variants(label) + doid_names.get(curie, []) if etype == "disease" else []
@@ -275,6 +303,24 @@ def _protein_names(text: str) -> list[str]:
     return [o for o in out if len(o) >= 2 and len(o) <= MAX_SYNONYM_LENGTH]
 
 
+def human_protein_descriptors(ref: Path, gene_index: dict[str, str]) -> dict[str, set[str]]:
+    """MeSH descriptor ID -> HGNC CURIEs of the "<SYMBOL> protein, human" concepts mapped to it."""
+    supp = ref / "mesh_supp_id_label_mappings.tsv"
+    mapped_to: dict[str, set[str]] = defaultdict(set)
+    if not supp.is_file():
+        return mapped_to
+    csv.field_size_limit(1 << 30)
+    with supp.open(encoding="utf-8") as fh:
+        for rec in csv.reader(fh, delimiter="\t"):
+            if len(rec) < 4 or not rec[1].endswith(" protein, human"):
+                continue
+            curie = gene_index.get("HGNC:" + rec[1][: -len(" protein, human")])
+            if curie is not None:
+                for d in split_list(rec[3], ","):
+                    mapped_to[d].add(curie)
+    return mapped_to
+
+
 def build_mesh_gene_synonyms(ref: Path, out: Path, gene_index: dict[str, str], taken: set[str]) -> None:
     """``taken``: casefolded MeSH disease/chemical/cell names; a protein name equal to one of them
     ("hemochromatosis" from "hemochromatosis protein", "serotonin") is dropped, and so are names of three
@@ -283,7 +329,7 @@ def build_mesh_gene_synonyms(ref: Path, out: Path, gene_index: dict[str, str], t
     desc = ref / "mesh_id_label_mappings.tsv"
     csv.field_size_limit(1 << 30)
     pairs: set[tuple[str, str, str]] = set()  # (text, HGNC curie, MeSH source)
-    mapped_to: dict[str, set[str]] = defaultdict(set)  # descriptor -> HGNC curies of human proteins mapped to it
+    mapped_to = human_protein_descriptors(ref, gene_index)
     with supp.open(encoding="utf-8") as fh:
         for rec in csv.reader(fh, delimiter="\t"):
             if len(rec) < 2 or not rec[1].endswith(" protein, human"):
@@ -296,8 +342,6 @@ def build_mesh_gene_synonyms(ref: Path, out: Path, gene_index: dict[str, str], t
                 for name in _protein_names(syn):
                     if name != symbol and len(name) > 3 and name.casefold() not in taken:
                         pairs.add((clean(name), curie, "MESH:" + rec[0]))
-            for d in split_list(rec[3] if len(rec) > 3 else "", ","):
-                mapped_to[d].add(curie)
     unique = {d: next(iter(c)) for d, c in mapped_to.items() if len(c) == 1}
     with desc.open(encoding="utf-8") as fh:
         for rec in csv.reader(fh, delimiter="\t"):
@@ -329,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     index = build_hgnc(args.reference, args.out)
     build_famplex(args.reference, args.out, index)
-    taken = build_mesh(args.reference, args.out)
+    taken = build_mesh(args.reference, args.out, human_protein_descriptors(args.reference, index))
     if (args.reference / "mesh_supp_id_label_mappings.tsv").is_file():
         build_mesh_gene_synonyms(args.reference, args.out, index, taken)
     return 0
