@@ -86,3 +86,9 @@ def test_protein_tree_rule_of_the_lexicon_tool():
     assert not tool.is_protein(["D12.644.456.448"])  # an oligopeptide (glutathione)
     assert not tool.is_protein(["D09.400.420.925", "D12.644.233.925"])  # a glycopeptide antibiotic
     assert not tool.is_protein(["D04.615.562"])
+    # MeSH protein-concept names: an adjective or participle is not a name on its own, nor is a type qualifier
+    assert tool._protein_names("lens epithelial protein, human") == ["lens epithelial protein"]
+    assert tool._protein_names("dexamethasone-induced protein, human") == ["dexamethasone-induced protein"]
+    assert tool._protein_names("EF-hand domain (C-terminal) containing 1 protein, human") == []
+    assert tool._protein_names("gonadotropin-releasing hormone (type 2) receptor 2 protein, human") == []
+    assert tool._protein_names("psoriasin protein, human") == ["psoriasin"]

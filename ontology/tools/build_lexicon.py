@@ -286,18 +286,26 @@ _ORGANISM = re.compile(r"^[A-Z]\. [a-z]+$|\b(yeast|zebrafish|drosophila|xenopus|
                        r"mouse|rat|chicken|avian|viral|fungal|plant)\b", re.I)
 
 
+#: a name ending in an adjective or participle ("lens epithelial", "C-terminal", "dexamethasone-induced") is a
+#: modifier, not a protein's name
+_ADJECTIVE = re.compile(r"(?:ed|al|ic|ous|ive|ar)$")
+_TYPE = re.compile(r"^(type|class|group|form|isoform)\b", re.I)
+
+
 def _protein_names(text: str) -> list[str]:
     """"psoriasin protein, human" -> psoriasin; "... member 1 (glucocorticoid receptor) protein, human" ->
     glucocorticoid receptor (the long formal name itself is dropped: it has commas)."""
     if not text.endswith(_HUMAN):
         return []
     core = text[: -len(_HUMAN)].strip()
-    if core.endswith(" protein"):
-        core = core[: -len(" protein")].strip()
+    if core.endswith(" protein") and not _ADJECTIVE.search(core[: -len(" protein")]):
+        core = core[: -len(" protein")].strip()  # but "lens epithelial protein", "X-associated protein" keep it
     # a parenthetical is a common name ("glucocorticoid receptor", "psoriasin 1") unless it is a qualifier:
-    # one lower-case word ("yeast", "avian") or an organism ("E. coli", "S. cerevisiae", "Drosophila")
+    # one lower-case word ("yeast", "avian"), an organism ("E. coli", "S. cerevisiae", "Drosophila"), a type
+    # ("type 2") or an adjective ("C-terminal", "X-linked")
     out = [p for p in (m.group(1).strip() for m in _PAREN.finditer(core))
-           if not (p.islower() and " " not in p) and not _ORGANISM.search(p)]
+           if not (p.islower() and " " not in p) and not _ORGANISM.search(p) and not _ADJECTIVE.search(p)
+           and not _TYPE.match(p)]
     if ", " not in core and "(" not in core:
         out.append(core)
     return [o for o in out if len(o) >= 2 and len(o) <= MAX_SYNONYM_LENGTH]
