@@ -92,3 +92,32 @@ def test_protein_tree_rule_of_the_lexicon_tool():
     assert tool._protein_names("EF-hand domain (C-terminal) containing 1 protein, human") == []
     assert tool._protein_names("gonadotropin-releasing hormone (type 2) receptor 2 protein, human") == []
     assert tool._protein_names("psoriasin protein, human") == ["psoriasin"]
+
+
+def test_disease_adjectives_name_the_disease_but_not_after_anti(nlp):
+    got = spans(nlp, "Anti-inflammatory drugs reduced inflammatory infiltrates in hypertensive and diabetic rats.")
+    assert [g for g in got if g[1] is EntityType.DISEASE] == [
+        ("inflammatory", EntityType.DISEASE, "MESH:D007249"), ("hypertensive", EntityType.DISEASE, "MESH:D006973"),
+        ("diabetic", EntityType.DISEASE, "MESH:D003920")]
+
+
+def test_disease_adjective_rules_of_the_lexicon_tool():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "ontology" / "tools" / "build_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_lexicon", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)  # type: ignore[union-attr]
+    assert [tool.disease_adjectives(w) for w in ("Cirrhosis", "Leukemia", "Obesity", "Epilepsy", "Asthma")] == [
+        ["cirrhotic"], ["leukemic"], ["obese"], ["epileptic"], ["asthmatic"]]
+    assert tool.disease_adjectives("Carcinoma") == [] and tool.disease_adjectives("Brain Edema") == []
+
+
+def test_disease_span_takes_organ_course_and_head_words(nlp):
+    got = spans(nlp, "Acute renal failure and liver fibrosis preceded inflammatory diseases and ischemic injury.")
+    assert [g[0] for g in got] == ["Acute renal failure", "liver fibrosis", "inflammatory diseases",
+                                   "ischemic injury"]
+    # never across another mention or into a hyphen compound
+    got = spans(nlp, "IGF-1 liver fibrosis-like lesions.")
+    assert [g[0] for g in got] == ["IGF-1", "liver fibrosis"]

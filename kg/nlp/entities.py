@@ -498,9 +498,48 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
                     j += 1
         mentions.append(Mention(s0, e, text[s0:e], groundings[0].type, groundings))
         i = j
-    return mentions
+    return _widen_diseases(text, mentions)
 
 
+#: words abstracts put before a disease name as part of it: the organ or tissue affected and the course
+#: ("liver fibrosis", "renal failure", "acute renal failure", "chronic ITP", "pituitary adenomas")
+_DISEASE_MODIFIERS = frozenset("""acute chronic congenital fulminant benign familial hereditary idiopathic diffuse
+liver hepatic renal kidney cardiac heart myocardial cerebral brain pulmonary lung gastric intestinal colonic bowel
+pancreatic pituitary thyroid adrenal ovarian prostate prostatic breast skin bone spinal retinal corneal muscle
+muscular neuronal vascular coronary endometrial cervical bladder esophageal glomerular tubular testicular uterine
+thymic gastrointestinal hepatocellular neural ocular""".split())
+#: generic head nouns that complete a disease adjective or name ("inflammatory diseases", "ischemic injury")
+_DISEASE_HEADS = frozenset("""injury injuries disease diseases disorder disorders damage dysfunction lesion lesions
+syndrome syndromes failure insufficiency""".split())
+_WORD_BEFORE = re.compile(r"([A-Za-z]+) $")
+_WORD_AFTER = re.compile(r"^ ([A-Za-z]+)\b")
+
+
+def _widen_diseases(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A disease mention takes in the organ/course words before it and a generic head noun after it
+    (BioRED's span for "liver fibrosis", "acute renal failure", "inflammatory diseases"); never across another
+    mention, a line break or more than two words on the left."""
+    out = list(mentions)
+    for k, m in enumerate(out):
+        if m.type is not EntityType.DISEASE:
+            continue
+        start, end = m.start, m.end
+        floor = out[k - 1].end if k else 0
+        for _ in range(2):
+            w = _WORD_BEFORE.search(text, max(floor, start - 20), start)
+            if w is None or w.group(1).lower() not in _DISEASE_MODIFIERS or w.start(1) < floor:
+                break
+            start = w.start(1)
+        ceil = out[k + 1].start if k + 1 < len(out) else len(text)
+        w = _WORD_AFTER.match(text[end:min(ceil, end + 20)])
+        if w is not None and w.group(1).lower() in _DISEASE_HEADS and text[end + w.end():end + w.end() + 1] != "-":
+            end += w.end()
+        if (start, end) != (m.start, m.end):
+            out[k] = Mention(start, end, text[start:end], m.type, m.groundings, m.source)
+    return out
+
+
+_NEGATING_PREFIX = re.compile(r"(?<![\w-])(?:anti|pro|non)-?$", re.I)
 _ION = re.compile(r"^[A-Z][a-z]?\d$")
 _BAD_CHARS = re.compile(r"[=<>%;:±×≤≥]")
 #: statistics/units abbreviations that collide with gene aliases ("95% CI", "OR 1.2", "MB")
@@ -528,6 +567,8 @@ def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str
         return False  # ions: "Ca2+", "Mg2+" (not "CD4+" T cells)
     if not surface[0].isalnum():
         return False
+    if _NEGATING_PREFIX.search(text, max(0, s - 6), s) and any(c.type is EntityType.DISEASE for c in cands):
+        return False  # "anti-inflammatory", "pro-inflammatory", "non-diabetic" do not name the disease
     if " " in surface or len(surface) > 6:
         return True
     if surface.isdigit():

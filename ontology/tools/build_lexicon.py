@@ -214,6 +214,29 @@ def neoplasm_variants(label: str) -> list[str]:
     return []
 
 
+#: how abstracts turn a one-word disease noun into the adjective they use for it ("hypertensive rats",
+#: "inflammatory infiltrate", "diabetic mice", "leukemic cells"); BioRED annotates the adjective as the disease
+_ADJECTIVE_RULES = [("ation", "atory"), ("ension", "ensive"), ("osis", "otic"), ("aemia", "aemic"), ("emia", "emic"),
+                    ("psy", "ptic"), ("pathy", "pathic"), ("trophy", "trophic"), ("ergy", "ergic"), ("etes", "etic"),
+                    ("esity", "ese"), ("oxia", "oxic"), ("phrenia", "phrenic"), ("thmia", "thmic"), ("axia", "axic"),
+                    ("tonia", "tonic"), ("plasia", "plastic"), ("ma", "matic")]
+
+
+def disease_adjectives(name: str) -> list[str]:
+    """"Hypertension" -> hypertensive, "Cirrhosis" -> cirrhotic, "Leukemia" -> leukemic, "Obesity" -> obese,
+    "Asthma" -> asthmatic: the first matching suffix rule, for one-word names only."""
+    if " " in name or "-" in name or not name.isalpha() or len(name) < 6:
+        return []
+    low = name.lower()
+    for noun, adj in _ADJECTIVE_RULES:
+        if low.endswith(noun):
+            stem = low[: -len(noun)]
+            if noun == "ma" and (len(stem) < 4 or stem.endswith("o")):
+                return []  # "carcinoma", "glaucoma" have no -matic adjective in use
+            return [stem + adj]
+    return []
+
+
 def mesh_type(trees: list[str]) -> str | None:
     for prefix, etype in MESH_TYPES:
         if any(t == prefix or t.startswith(prefix + ".") or (len(prefix) == 1 and t.startswith(prefix))
@@ -269,6 +292,8 @@ def build_mesh(ref: Path, out: Path, proteins: dict[str, set[str]] | None = None
                 if ", " in s or len(s) > MAX_SYNONYM_LENGTH or s == label:
                     continue  # inverted entry terms ("Neoplasm, Breast") are index forms, not text
                 keep.append(clean(s))
+            if etype == "disease":
+                keep.extend(a for n in [label, *keep] for a in disease_adjectives(n))
             rows.append([curie, clean(label), etype, "|".join(dict.fromkeys(keep)),
                          "|".join(sorted(set(doids.get(curie, []))))])
     taken = {name.casefold() for r in rows for name in [r[1], *r[3].split("|")] if name}
