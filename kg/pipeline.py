@@ -337,18 +337,25 @@ class _Run:
         renamed. The TriG is streamed graph by graph (memory bounded by the largest graph): canonical text
         while the dataset is small (the committed release), Oxigraph's own serializer beyond
         ``CANONICAL_QUADS`` (deterministic order, not sorted; Python formatting of 10^7 quads would take
-        minutes)."""
+        minutes). Beyond the same threshold the Turtle and JSON-LD of the KG graph are streamed one subject
+        at a time in the store's order (:func:`kg.export.stream_turtle`), so memory stays flat."""
         from kg import export as exporter
         from kg.vocab import PREFIX_MAP
 
         out = self.settings.rdf_dir
         out.mkdir(parents=True, exist_ok=True)
-        for name, fmt in (("igfkg.ttl", "ttl"), ("igfkg.jsonld", "jsonld")):
-            with atomic_file(out / name) as fh:
-                exporter.export(store, fh, fmt=fmt, graphs=[_kg_graph()])
         native = getattr(store, "oxigraph", None)
         total = store.count()
         step.counters["quads"] = total
+        streamed = native is not None and total > CANONICAL_QUADS
+        for name, fmt in (("igfkg.ttl", "ttl"), ("igfkg.jsonld", "jsonld")):
+            with atomic_file(out / name) as fh:
+                if streamed:  # one subject at a time in the store's order (the sort held GBs at 10k abstracts)
+                    writer = exporter.stream_turtle if fmt == "ttl" else exporter.stream_jsonld
+                    writer(store.quads(_kg_graph()), fh)
+                else:
+                    exporter.export(store, fh, fmt=fmt, graphs=[_kg_graph()])
+        step.counters["kg"] = "streamed" if streamed else "canonical"
         with atomic_file(out / "igfkg.trig") as fh:
             if native is not None and total > CANONICAL_QUADS:
                 import pyoxigraph as ox
