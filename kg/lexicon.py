@@ -47,6 +47,8 @@ LEXICON_FILES = ("terms.tsv", "stoplist.tsv", "lexicon/hgnc_genes.tsv.gz", "lexi
 ENGLISH_ZIPF_SYMBOL = 4.0
 #: a one-word name (any case) at least this common is flagged ("Lead", "Water")
 ENGLISH_ZIPF_WORD = 5.0
+#: the same for one-word names of MeSH supplementary concepts (MESH:C...), a far larger and noisier list
+ENGLISH_ZIPF_SUPPLEMENTARY = 3.0
 
 #: entry priority by reason; the score of a grounding is priority / 100 minus penalties
 PRIORITY = {
@@ -188,14 +190,31 @@ class Lexicon:
                 self._children[p].append(child)
         self._stop = stop
         self._english = english
-        self._index: dict[str, list[_Raw]] = defaultdict(list)
-        self._symbol_curies: dict[str, set[str]] = defaultdict(set)  # case-kept symbol key -> curies
-        symbolic = ("symbol", "alias", "previous_symbol", "protein_name")
-        for raw in self._raw:
-            key_cs = normalize(raw[0], keep_case=True)
-            self._index[key_cs.casefold()].append(raw)
-            if raw[4] and raw[2] in symbolic:
-                self._symbol_curies[key_cs].add(raw[1])
+        self._lookup_index: tuple[dict[str, list[_Raw]], dict[str, set[str]]] | None = None
+
+    @property
+    def _index(self) -> dict[str, list[_Raw]]:
+        """normalized key -> raw rows, for lookup/explain/ambiguity; built on first use (≈1 s for ~350k
+        strings), which the NER's cached index never needs."""
+        return self._build_lookup_index()[0]
+
+    @property
+    def _symbol_curies(self) -> dict[str, set[str]]:
+        """case-kept symbol key -> curies"""
+        return self._build_lookup_index()[1]
+
+    def _build_lookup_index(self) -> tuple[dict[str, list[_Raw]], dict[str, set[str]]]:
+        if self._lookup_index is None:
+            index: dict[str, list[_Raw]] = defaultdict(list)
+            symbol_curies: dict[str, set[str]] = defaultdict(set)
+            symbolic = ("symbol", "alias", "previous_symbol", "protein_name")
+            for raw in self._raw:
+                key_cs = normalize(raw[0], keep_case=True)
+                index[key_cs.casefold()].append(raw)
+                if raw[4] and raw[2] in symbolic:
+                    symbol_curies[key_cs].add(raw[1])
+            self._lookup_index = (index, symbol_curies)
+        return self._lookup_index
 
     # ---------------------------------------------------------------------------------------- terms
 
@@ -382,10 +401,12 @@ class Lexicon:
                     names = ", ".join(sorted(t.label for t in map(self.term, owners) if t is not None)[:5])
                     return f"alias shared by {len(owners)} genes ({names})"
         elif " " not in text:
-            # one-word names ("Lead", "Water", "Met"): only the very common words
+            # one-word names ("Lead", "Water", "Met"): only the very common words; MeSH supplementary concept
+            # names ("rid", "timeline", "tempo" are chemical concepts there) already when moderately common
+            limit = ENGLISH_ZIPF_SUPPLEMENTARY if curie.startswith("MESH:C") else ENGLISH_ZIPF_WORD
             z = self._english.get(text.lower())
-            if z is not None and z >= ENGLISH_ZIPF_WORD:
-                return f"very common English word {text.lower()!r} (wordfreq Zipf {z:.1f} >= {ENGLISH_ZIPF_WORD})"
+            if z is not None and z >= limit:
+                return f"very common English word {text.lower()!r} (wordfreq Zipf {z:.1f} >= {limit})"
         return None
 
 

@@ -121,3 +121,31 @@ def test_disease_span_takes_organ_course_and_head_words(nlp):
     # never across another mention or into a hyphen compound
     got = spans(nlp, "IGF-1 liver fibrosis-like lesions.")
     assert [g[0] for g in got] == ["IGF-1", "liver fibrosis"]
+
+
+def test_supplementary_chemicals_are_recognised(nlp):
+    # MeSH supplementary concepts (not descriptors) filed under a chemical descriptor
+    got = spans(nlp, "Crocin and ibrutinib were compared with asenapine.")
+    assert got == [("Crocin", EntityType.DRUG, "MESH:C029036"), ("ibrutinib", EntityType.DRUG, "MESH:C551803"),
+                   ("asenapine", EntityType.DRUG, "MESH:C522667")]
+
+
+def test_supplementary_chemical_filter_of_the_lexicon_tool(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "ontology" / "tools" / "build_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_lexicon", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)  # type: ignore[union-attr]
+    supp = tmp_path / "supp.tsv"
+    supp.write_text("C1\tcrocin\t\tD002338\nC2\tFOO protein, human\t\tD002338\nC3\tT 330\t\tD002338\n"
+                    "C4\tacid, inverted\t\tD002338\nC5\tgadget\t\tD999999\nC6\tcarotenoids\t\tD002338\n",
+                    encoding="utf-8")
+    assert tool.supplementary_chemicals(supp, {"D002338"}, {"carotenoids"}) == [
+        ["MESH:C1", "crocin", "drug", "", ""]]
+
+
+def test_supplementary_concept_names_that_are_common_words_need_a_definition(nlp):
+    got = spans(nlp, "We got rid of the timeline; crocin was given.")
+    assert got == [("crocin", EntityType.DRUG, "MESH:C029036")]

@@ -297,12 +297,44 @@ def build_mesh(ref: Path, out: Path, proteins: dict[str, set[str]] | None = None
             rows.append([curie, clean(label), etype, "|".join(dict.fromkeys(keep)),
                          "|".join(sorted(set(doids.get(curie, []))))])
     taken = {name.casefold() for r in rows for name in [r[1], *r[3].split("|")] if name}
+    n_desc = len(rows)
+    sources = [src, ref / "doid.json"]
+    supp = ref / "mesh_supp_id_label_mappings.tsv"
+    if supp.is_file():
+        chemicals = {r[0][len("MESH:"):] for r in rows if r[2] == "drug"}
+        rows.extend(supplementary_chemicals(supp, chemicals, taken))
+        sources.append(supp)
     cols = ["curie", "label", "type", "synonyms", "xrefs"]
-    write_text(out / "mesh.tsv.gz", header([src, ref / "doid.json"], cols,
-                                           f"{len(rows)} MeSH descriptors (diseases, chemicals, cells)")
+    write_text(out / "mesh.tsv.gz", header(sources, cols,
+                                           f"{n_desc} MeSH descriptors (diseases, chemicals, cells) and "
+                                           f"{len(rows) - n_desc} supplementary chemical concepts")
                + "".join("\t".join(r) + "\n" for r in rows))
-    print(f"mesh.tsv.gz: {len(rows)} descriptors", file=sys.stderr)
+    print(f"mesh.tsv.gz: {n_desc} descriptors, {len(rows) - n_desc} supplementary chemicals", file=sys.stderr)
     return taken
+
+
+_SUPP_NOT_CHEMICAL = re.compile(r"\bprotein\b|, (human|mouse|rat)$", re.I)
+_LETTERS = re.compile(r"[A-Za-z]{3}")
+MAX_SUPPLEMENTARY_NAME = 50
+
+
+def supplementary_chemicals(supp: Path, chemicals: set[str], taken: set[str]) -> list[list[str]]:
+    """MeSH supplementary concepts filed under a chemical descriptor of ours (drugs and natural products
+    abstracts name - quetiapine, crocin, ibrutinib - that are not descriptors themselves): label only, as a
+    chemical. Left out: protein concepts, inverted or long (IUPAC-like) names, names without three letters in a
+    row ("T 330"), and names a descriptor already has."""
+    out = []
+    csv.field_size_limit(1 << 30)
+    with supp.open(encoding="utf-8") as fh:
+        for rec in csv.reader(fh, delimiter="\t"):
+            if len(rec) < 4 or not any(d.strip() in chemicals for d in rec[3].split(",")):
+                continue
+            label = clean(rec[1])
+            if (_SUPP_NOT_CHEMICAL.search(label) or ", " in label or len(label) > MAX_SUPPLEMENTARY_NAME
+                    or not _LETTERS.search(label) or label.casefold() in taken):
+                continue
+            out.append(["MESH:" + rec[0], label, "drug", "", ""])
+    return out
 
 
 _HUMAN = ", human"
