@@ -118,18 +118,21 @@ def is_stemness(ac: AssembledClaim, labels: Mapping[str, set[str]]) -> bool:
 
 
 def index_quads(claims: Sequence[AssembledClaim], terms: Mapping[str, Any] | None = None, *,
-                graph: str | None = None) -> Iterator[Quad]:
-    """The read index of ``claims`` (the KG graph's claims, as ``kg.rdf.assembled_quads`` gets them)."""
+                graph: str | None = None, entities: set[str] | None = None) -> Iterator[Quad]:
+    """The read index of ``claims`` (the KG graph's claims, as ``kg.rdf.assembled_quads`` gets them);
+    with ``entities``, the per-entity rankings of those entities only (plus every global listing)."""
     g = "<" + (graph or vocab.GRAPH_INDEX) + ">"
     about: dict[str, list[AssembledClaim]] = defaultdict(list)
     activations: dict[str, list[AssembledClaim]] = defaultdict(list)
     by_id = {ac.id: ac for ac in claims}
     for ac in claims:
         s, o = ac.claim.subject.curie, ac.claim.object.curie
-        about[s].append(ac)
-        if o != s:
+        if entities is None or s in entities:
+            about[s].append(ac)
+        if o != s and (entities is None or o in entities):
             about[o].append(ac)
-        if ac.claim.predicate in ACTIVATING and not ac.claim.negated and not _rejected(ac):
+        if ac.claim.predicate in ACTIVATING and not ac.claim.negated and not _rejected(ac) \
+                and (entities is None or o in entities):
             activations[o].append(ac)
     for curie in sorted(about):
         e = _entity(curie)
@@ -158,6 +161,14 @@ def index_quads(claims: Sequence[AssembledClaim], terms: Mapping[str, Any] | Non
 
 def index_delta(before: Sequence[AssembledClaim], after: Sequence[AssembledClaim],
                 terms: Mapping[str, Any] | None = None) -> tuple[list[Quad], list[Quad]]:
-    """(removed, added) index quads between two versions of the claims: what a curation click changes."""
-    old, new = set(index_quads(before, terms)), set(index_quads(after, terms))
+    """(removed, added) index quads between two versions of the claims: what a curation click changes.
+    Only the entities of claims that changed can have different per-entity rankings, so only theirs are
+    recomputed (the global listings always are)."""
+    old_by_id = {ac.id: ac for ac in before}
+    new_by_id = {ac.id: ac for ac in after}
+    touched = {cid for cid in old_by_id.keys() | new_by_id.keys() if old_by_id.get(cid) != new_by_id.get(cid)}
+    entities = {curie for cid in touched for ac in (old_by_id.get(cid), new_by_id.get(cid)) if ac is not None
+                for curie in (ac.claim.subject.curie, ac.claim.object.curie)}
+    old = set(index_quads(before, terms, entities=entities))
+    new = set(index_quads(after, terms, entities=entities))
     return sorted(old - new), sorted(new - old)
