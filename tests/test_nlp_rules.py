@@ -149,3 +149,12 @@ def test_supplementary_chemical_filter_of_the_lexicon_tool(tmp_path):
 def test_supplementary_concept_names_that_are_common_words_need_a_definition(nlp):
     got = spans(nlp, "We got rid of the timeline; crocin was given.")
     assert got == [("crocin", EntityType.DRUG, "MESH:C029036")]
+
+
+def test_flagged_symbol_supported_by_the_document(nlp):
+    text = "The androgen receptor was high. AR was phosphorylated. FH mutations occur. CAT activity rose."
+    got = spans(nlp, text)
+    assert got == [("androgen receptor", EntityType.GENE, "HGNC:644"), ("AR", EntityType.GENE, "HGNC:644"),
+                   ("FH", EntityType.GENE, "HGNC:3700"), ("CAT", EntityType.GENE, "HGNC:1516")]
+    # without support the flagged symbols stay unrecognised
+    assert spans(nlp, "AR was high. FH was low. CAT scans were done.") == []

@@ -498,7 +498,58 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
                     j += 1
         mentions.append(Mention(s0, e, text[s0:e], groundings[0].type, groundings))
         i = j
+    mentions = _context_symbols(text, index, mentions, us, ukeys)
     return _widen_diseases(text, mentions)
+
+
+#: what follows a gene symbol when the symbol means the gene ("AR expression", "FH mutations", "CAT activity")
+_GENE_CONTEXT = re.compile(r"[ -](?:gene|genes|mRNAs?|proteins?|expression|promoter|knock-?outs?|null|"
+                           r"mutations?|mutants?|variants?|polymorphisms?|transcripts?|"
+                           r"siRNAs?|shRNAs?|activity|signaling|signalling|locus|alleles?)\b|-/-|\(-/-\)")
+
+
+def _context_symbols(text: str, index: LexiconIndex, mentions: list[Mention], us: list[tuple[int, int]],
+                     ukeys: list[str]) -> list[Mention]:
+    """Gene symbols the lexicon flags as ambiguous (two letters, an English word, a stop-list entry; not an
+    alias several genes share) are accepted without a definition when the document supports the gene reading:
+    the gene is also named unambiguously elsewhere in it ("androgen receptor ... AR"), or the next word is
+    one only genes take ("AR expression", "FH mutations", "APP-/-")."""
+    genes = {g.curie for m in mentions if m.type in _GENE_TYPES for g in m.groundings[:1]
+             if not g.note.startswith("ambiguous")}
+    taken = [(m.start, m.end) for m in mentions]
+    added: list[Mention] = []
+    for i, (a, b) in enumerate(us):
+        key = ukeys[i]
+        if len(key) < 2 or not text[a].isalpha() or key.upper() in _ABSTRACT_ABBREVIATIONS:
+            continue
+        rows = index._by_key.get(key)
+        if not rows or not any(r[5] and not r[5].startswith(SHARED_ALIAS) for r in rows):
+            continue
+        if (a and (text[a - 1].isalnum() or text[a - 1] == "-")) or (b < len(text) and text[b].isalnum()):
+            continue
+        if any(x < b and a < y for x, y in taken):
+            continue
+        surface = text[a:b]
+        ek = exact_key(surface)
+        hits = [en for en in index._entries_for(key) or () if en.ambiguous and en.type in _GENE_TYPES
+                and not en.ambiguity.startswith(SHARED_ALIAS) and exact_key(en.text) == ek]
+        symbols = [en for en in hits if en.reason == "symbol"]
+        hits = symbols or hits  # the approved symbol's gene ("AR") over genes that have it as an alias
+        if len({en.curie for en in hits}) != 1:
+            continue
+        en = hits[0]
+        if en.curie in genes:
+            why = f"gene {en.label} is named elsewhere in this document"
+        elif _GENE_CONTEXT.match(text, b):
+            why = f"followed by {_GENE_CONTEXT.match(text, b).group(0).strip()!r}"
+        else:
+            continue
+        g = Grounding(en.curie, en.label, en.type, round(_REASON_SCORE[_REASON_RANK.get(en.reason, 3)] * 0.8, 3),
+                      en.reason, en.text, note=f"context: {why} ({en.ambiguity})")
+        added.append(Mention(a, b, surface, en.type, (g,)))
+    if not added:
+        return mentions
+    return sorted(mentions + added, key=lambda m: (m.start, -m.end))
 
 
 #: words abstracts put before a disease name as part of it: the organ or tissue affected and the course
