@@ -31,7 +31,7 @@ from kg.model import (Certainty, Claim, Concept, Context, Document, DocumentExtr
                       Mention, Predicate, to_dict)
 from kg.nlp import triggers as T
 
-EXTRACTOR_CODE_VERSION = "0.3.0"
+EXTRACTOR_CODE_VERSION = "0.4.0"
 
 GENEISH = frozenset({EntityType.GENE, EntityType.PROTEIN_FAMILY, EntityType.COMPLEX, EntityType.ISOFORM,
                      EntityType.ANTIBODY})
@@ -194,7 +194,7 @@ class Extractor:
             yield self.extract_parsed(doc, sdoc)
 
     def extract_parsed(self, doc: Document, sdoc: Any) -> DocumentExtraction:
-        from kg.nlp.entities import get_mentions
+        from kg.nlp.entities import get_mentions, get_nested_mentions
 
         from kg.nlp.entities import is_ambiguous
 
@@ -224,6 +224,10 @@ class Extractor:
                 self._emit(doc, sent, f, certainty, title_ctx, smentions, claims, evidence, used)
             if self.cooccurrence:
                 self._cooccur(doc, sent, smentions, certainty, title_ctx, claims, evidence, used)
+        # genes named inside pathway mentions ("mTOR" of "mTOR signaling") are reported, not used in claims
+        nested = [m for m in get_nested_mentions(sdoc) if m.groundings]
+        if nested:
+            mentions = sorted(mentions + nested, key=lambda m: (m.start, -m.end))
         return DocumentExtraction(doc, tuple(mentions), tuple(claims.values()), tuple(evidence.values()),
                                   self.version)
 

@@ -158,3 +158,19 @@ def test_flagged_symbol_supported_by_the_document(nlp):
                    ("FH", EntityType.GENE, "HGNC:3700"), ("CAT", EntityType.GENE, "HGNC:1516")]
     # without support the flagged symbols stay unrecognised
     assert spans(nlp, "AR was high. FH was low. CAT scans were done.") == []
+
+
+def test_genes_inside_pathway_mentions_are_reported_but_not_claim_arguments():
+    from kg.extraction import Extractor
+    from kg.model import Document, Section
+
+    doc = Document(id="text:pathway", title="T", abstract=(Section(
+        "IGF-1 activates PI3K/Akt/mTOR signaling in cells."),))
+    ex = Extractor(entities="predicted").extract(doc)
+    got = [(m.text, m.type, m.grounding.curie) for m in ex.mentions]
+    assert got == [("IGF-1", EntityType.GENE, "HGNC:5464"),
+                   ("PI3K/Akt/mTOR signaling", EntityType.PATHWAY, "GO:0043491"),
+                   ("PI3K", EntityType.COMPLEX, "FPLX:PI3K"), ("Akt", EntityType.PROTEIN_FAMILY, "FPLX:AKT"),
+                   ("mTOR", EntityType.GENE, "HGNC:3942")]
+    assert [(c.subject.curie, c.predicate.value, c.object.curie) for c in ex.claims] == [
+        ("HGNC:5464", "positively_regulates", "GO:0043491")]

@@ -39,6 +39,7 @@ from kg.nlp.species import SPECIES_TERMS
 log = logging.getLogger(__name__)
 
 MENTIONS = "igfkg_mentions"
+NESTED = "igfkg_nested_mentions"  # genes named inside a pathway mention ("mTOR" of "mTOR signaling")
 PROVIDED = "igfkg_provided"  # Annotation dicts put on the Doc by the caller (entities=provided|both)
 MODE = "igfkg_entity_mode"
 
@@ -717,7 +718,34 @@ class EntityRecognizer:
         else:
             mentions = predicted
         set_mentions(doc, sorted(mentions, key=lambda m: (m.start, -m.end)))
+        if mode == "predicted":
+            doc.user_data[NESTED] = [to_dict(m) for m in pathway_members(doc.text, mentions, self._ensure_index())]
         return doc
+
+
+_PATHWAY_HEAD = re.compile(r"[\s/-]*(?:signal+ing(?: pathways?| cascades?)?|signal transduction|pathways?|"
+                           r"cascades?|axis)$", re.I)
+
+
+def pathway_members(text: str, mentions: Iterable[Mention], index: LexiconIndex) -> list[Mention]:
+    """The genes, families and complexes a pathway mention is named after ("PI3K", "Akt" and "mTOR" of
+    "PI3K/Akt/mTOR signaling"). They nest inside the pathway mention, so they are reported as mentions of the
+    document but never take part in claims (the pathway is the claim argument)."""
+    out = []
+    for m in mentions:
+        if m.type is not EntityType.PATHWAY:
+            continue
+        head = _PATHWAY_HEAD.search(m.text)
+        if head is None or head.start() == 0:
+            continue
+        for x in match_text(m.text[:head.start()], index):
+            if x.type in _GENE_TYPES:
+                out.append(Mention(m.start + x.start, m.start + x.end, x.text, x.type, x.groundings, m.source))
+    return out
+
+
+def get_nested_mentions(doc: Doc) -> list[Mention]:
+    return [from_dict(Mention, m) for m in doc.user_data.get(NESTED, [])]
 
 
 def set_mentions(doc: Doc, mentions: list[Mention]) -> None:
