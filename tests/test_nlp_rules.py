@@ -174,3 +174,9 @@ def test_genes_inside_pathway_mentions_are_reported_but_not_claim_arguments():
                    ("mTOR", EntityType.GENE, "HGNC:3942")]
     assert [(c.subject.curie, c.predicate.value, c.object.curie) for c in ex.claims] == [
         ("HGNC:5464", "positively_regulates", "GO:0043491")]
+
+
+def test_gene_span_takes_greek_letters_and_number_series(nlp):
+    got = spans(nlp, "Neuregulin-1 (NRG-1) was given; NRG-1 beta, gamma-H2AX, Smad1/5/8 and IGF-1 beta-cells.")
+    assert [g[0] for g in got] == ["Neuregulin-1", "NRG-1", "NRG-1 beta", "gamma-H2AX", "Smad1/5/8", "IGF-1"]
+    assert [g[2] for g in got][2:5] == ["HGNC:7997", "HGNC:4739", "HGNC:6767"]

@@ -493,14 +493,50 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
         if groundings[0].type in _GENE_TYPES:
             # "NRG-1 beta", "IFN-gamma" name the gene (an isoform or subunit): the mention takes the Greek word
             g = _GREEK_WORD.match(text[e:e + 9])
-            if g:
+            if g and not _word_goes_on(text, e + g.end()):
                 e += g.end()
                 while j < n and us[j][1] <= e:
                     j += 1
         mentions.append(Mention(s0, e, text[s0:e], groundings[0].type, groundings))
         i = j
     mentions = _context_symbols(text, index, mentions, us, ukeys)
-    return _widen_diseases(text, mentions)
+    return _widen_genes(text, _widen_diseases(text, mentions))
+
+
+def _word_goes_on(text: str, i: int) -> bool:
+    """The Greek word ending at ``i`` is part of a longer word ("beta-cells", "alpha-helix")."""
+    return i < len(text) and (text[i].isalnum() or (text[i] == "-" and text[i + 1:i + 2].isalpha()))
+
+
+_GREEK_PREFIX = re.compile(r"(?<![\w-])(?:alpha|beta|gamma|delta|kappa|[αβγδκ]|[abgdk])-$", re.I)
+_NUMBER_SERIES = re.compile(r"(?:/[A-Za-z]?\d{1,2}[A-Za-z]?)+(?![\w/-])")
+
+
+def _widen_genes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A gene mention takes in a Greek subunit/isoform letter before it ("gamma-H2AX", "alpha-ENaC",
+    "a-actinin") or a Greek word after it (also for short forms defined in the abstract: "NRG-1 beta"), and a
+    slash series of numbers after a numbered symbol ("Smad1/5/8", "ERK1/2"), as BioRED spans them; never
+    across another mention."""
+    out = list(mentions)
+    for k, m in enumerate(out):
+        if m.type not in _GENE_TYPES:
+            continue
+        start, end = m.start, m.end
+        floor = out[k - 1].end if k else 0
+        ceil = out[k + 1].start if k + 1 < len(out) else len(text)
+        p = _GREEK_PREFIX.search(text, max(floor, start - 6), start)
+        if p is not None:
+            start = p.start()
+        g = _GREEK_WORD.match(text[end:min(ceil, end + 9)])
+        if g is not None and text[end - 1].isalnum() and not _word_goes_on(text, end + g.end()):
+            end += g.end()
+        elif text[end - 1].isdigit():
+            series = _NUMBER_SERIES.match(text, end, ceil)
+            if series is not None:
+                end = series.end()
+        if (start, end) != (m.start, m.end):
+            out[k] = Mention(start, end, text[start:end], m.type, m.groundings, m.source)
+    return out
 
 
 #: what follows a gene symbol when the symbol means the gene ("AR expression", "FH mutations", "CAT activity")
