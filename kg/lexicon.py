@@ -47,7 +47,8 @@ LEXICON_FILES = ("terms.tsv", "stoplist.tsv", "lexicon/hgnc_genes.tsv.gz", "lexi
 ENGLISH_ZIPF_SYMBOL = 4.0
 #: a one-word name (any case) at least this common is flagged ("Lead", "Water")
 ENGLISH_ZIPF_WORD = 5.0
-#: the same for one-word names of MeSH supplementary concepts (MESH:C...), a far larger and noisier list
+#: the same for one-word names of MeSH supplementary concepts (MESH:C...), a far larger and noisier list, and
+#: for lower-case gene aliases ("spatial" is an alias of TBATA)
 ENGLISH_ZIPF_SUPPLEMENTARY = 3.0
 
 #: entry priority by reason; the score of a grounding is priority / 100 minus penalties
@@ -389,6 +390,9 @@ class Lexicon:
             if len(core) <= 2:
                 return f"two-letter symbol {core!r}: too many senses; accept only when the abstract defines it"
             z = self._english.get(core.lower())
+            if z is not None and text.islower() and text.isalpha() and z >= ENGLISH_ZIPF_SUPPLEMENTARY:
+                return (f"lower-case English word {text!r} (wordfreq Zipf {z:.1f} >= {ENGLISH_ZIPF_SUPPLEMENTARY}); "
+                        f"accept only when the abstract defines it")
             if z is not None and z >= ENGLISH_ZIPF_SYMBOL:
                 return (f"common English word {core.lower()!r} (wordfreq Zipf {z:.1f} >= {ENGLISH_ZIPF_SYMBOL}); "
                         f"accept only when the abstract defines it")

@@ -180,3 +180,9 @@ def test_gene_span_takes_greek_letters_and_number_series(nlp):
     got = spans(nlp, "Neuregulin-1 (NRG-1) was given; NRG-1 beta, gamma-H2AX, Smad1/5/8 and IGF-1 beta-cells.")
     assert [g[0] for g in got] == ["Neuregulin-1", "NRG-1", "NRG-1 beta", "gamma-H2AX", "Smad1/5/8", "IGF-1"]
     assert [g[2] for g in got][2:5] == ["HGNC:7997", "HGNC:4739", "HGNC:6767"]
+
+
+def test_symbol_defined_as_a_non_gene_name_and_lower_case_word_aliases(nlp):
+    # DBP is a gene symbol, but here it abbreviates a measurement; "spatial" is an HGNC alias of TBATA
+    got = spans(nlp, "Diastolic blood pressure (DBP) rose. DBP and spatial memory were measured.")
+    assert [g for g in got if g[1] is EntityType.GENE] == []

@@ -423,14 +423,13 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
                                 note=f"head of {ab.long!r}, defined in this document") for x in head)
             local_by_start[ab.long_start] = (ab.long_start, ab.long_end, ab, g)
         else:
-            # the long form is unknown ("Bicaudal D2 (BICD2)"): an approved symbol, or any gene symbol defined by
-            # a name that reads like a gene's, keeps its grounding and lends it to the long form; a gene alias
-            # defined as something else ("adriamycin (ADR)") and an ambiguous one ("ionizing radiation (IR)")
-            # are dropped
+            # the long form is unknown ("Bicaudal D2 (BICD2)"): a gene symbol defined by a name that reads like a
+            # gene's keeps its grounding and lends it to the long form; a gene symbol defined as something else
+            # ("adriamycin (ADR)", "diastolic blood pressure (DBP)") and an ambiguous one ("ionizing radiation
+            # (IR)") are dropped
             cands = index.candidates(ab.short)
             g = index.ground(ab.short, cands) if cands else None
-            if g and g[0].type in _GENE_TYPES and g[0].reason not in ("symbol", "family") and \
-                    not _GENE_LIKE.search(ab.long):
+            if g and g[0].type in _GENE_TYPES and not _GENE_LIKE.search(ab.long):
                 g = None
             if g:
                 lg = tuple(Grounding(x.curie, x.label, x.type, round(x.score * 0.9, 3), "abbreviation",
