@@ -155,7 +155,7 @@ class Explanation:
 @dataclass(frozen=True)
 class StopEntry:
     text: str
-    action: str  # flag | drop
+    action: str  # flag | drop | chemical (the chemical reading stands, gene readings are flagged)
     reason: str
     accept_if_defined_as: tuple[str, ...] = ()
 
@@ -381,6 +381,10 @@ class Lexicon:
 
     def _entry_ambiguity(self, text: str, reason: str, curie: str) -> str | None:
         stop = self.stop_entry(text)
+        if stop is not None and stop.action == "chemical":
+            # the string names the chemical ("ATP"); only its gene readings are ambiguous
+            if not curie.startswith(("HGNC:", "FPLX:", "UniProt:")):
+                stop = None
         if stop is not None:
             defined = f"; accept when defined as {' / '.join(stop.accept_if_defined_as)}" \
                 if stop.accept_if_defined_as else "; accept only when the abstract defines it"
@@ -592,6 +596,19 @@ def _load(ontology_dir: Path) -> Lexicon:
             raw.extend((s, curie, "family_synonym", PRIORITY["family_synonym"], _case_sensitive(s))
                        for s in syns)
 
+    english: dict[str, float] = {}
+    eng = lex_dir / "english_words.tsv"
+    if eng.is_file():
+        english = {w: float(z) for w, z in (r[:2] for r in _read_tsv(eng))}
+
+    def mesh_cs(text: str, etype: str) -> bool:
+        # MeSH capitalizes every heading ("Iron", "Lipid", "Salt"): a capitalized chemical/disease word also
+        # matches its lower-case use, unless it is a very common English word ("Lead", "Water", "Cells")
+        if etype in ("drug", "disease") and text[:1].isupper() and text[1:].islower() and text.isalpha() and \
+                english.get(text.lower(), 0.0) < ENGLISH_ZIPF_WORD:
+            return False
+        return _case_sensitive(text)
+
     # MeSH diseases, chemicals, cells
     mesh = lex_dir / "mesh.tsv.gz"
     if mesh.is_file():
@@ -602,8 +619,8 @@ def _load(ontology_dir: Path) -> Lexicon:
             b.lazy[curie] = ("mesh", label, etype, syns, xr)
             for x in xr:
                 b.xref.setdefault(x, curie)
-            raw.append((label, curie, "mesh_label", PRIORITY["mesh_label"], _case_sensitive(label)))
-            raw.extend((s, curie, "mesh_synonym", PRIORITY["mesh_synonym"], _case_sensitive(s)) for s in syns)
+            raw.append((label, curie, "mesh_label", PRIORITY["mesh_label"], mesh_cs(label, etype)))
+            raw.extend((s, curie, "mesh_synonym", PRIORITY["mesh_synonym"], mesh_cs(s, etype)) for s in syns)
 
     # curated terms last: they override generated labels and absorb generated synonyms
     for r in curated:
@@ -641,10 +658,6 @@ def _load(ontology_dir: Path) -> Lexicon:
                                   tuple(dict.fromkeys((*term.parents, *b.parents[curie]))), term.source)
     raw[:] = [r for r in raw if r[0] and r[1] not in hidden or r[1] in curated_by_curie]
     stop = read_stoplist(ontology_dir / "stoplist.tsv")
-    english: dict[str, float] = {}
-    eng = lex_dir / "english_words.tsv"
-    if eng.is_file():
-        english = {w: float(z) for w, z in (r[:2] for r in _read_tsv(eng))}
     return Lexicon(ontology_dir, lexicon_version(ontology_dir), b, stop, english)
 
 

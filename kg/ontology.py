@@ -370,8 +370,9 @@ def check_terms(ontology_dir: Path | None = None, lexicon: Lexicon | None = None
                         f"(list it under 'shared' on each row, or remove it)")
     stop_path = directory / "stoplist.tsv"
     for entry in {id(e): e for e in read_stoplist(stop_path).values()}.values():
-        if entry.action not in ("flag", "drop"):
-            problems.append(f"stoplist.tsv: {entry.text!r}: action must be flag or drop, not {entry.action!r}")
+        if entry.action not in ("flag", "drop", "chemical"):
+            problems.append(f"stoplist.tsv: {entry.text!r}: action must be flag, drop or chemical, "
+                            f"not {entry.action!r}")
         if not entry.reason:
             problems.append(f"stoplist.tsv: {entry.text!r}: give the reason it is ambiguous")
     for name in ("lexicon/hgnc_genes.tsv.gz", "lexicon/famplex.tsv", "lexicon/famplex_gene_synonyms.tsv",

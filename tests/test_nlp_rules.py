@@ -62,7 +62,8 @@ def test_gene_alias_defined_as_something_else_is_dropped(nlp):
 def test_cd_marker_followed_by_plus_is_a_gene_not_an_ion(nlp):
     got = spans(nlp, "CD4(+) T cells and CD8+ T cells were counted in Ca2+ free medium.")
     assert [g for g in got if g[0].startswith(("CD", "Ca"))] == [("CD4", EntityType.GENE, "HGNC:1678"),
-                                                                  ("CD8", EntityType.PROTEIN_FAMILY, "FPLX:CD8")]
+                                                                  ("CD8", EntityType.PROTEIN_FAMILY, "FPLX:CD8"),
+                                                                  ("Ca2+", EntityType.DRUG, "MESH:D002118")]
 
 
 def test_peptide_and_protein_chemicals_are_gene_products(nlp):
@@ -186,3 +187,25 @@ def test_symbol_defined_as_a_non_gene_name_and_lower_case_word_aliases(nlp):
     # DBP is a gene symbol, but here it abbreviates a measurement; "spatial" is an HGNC alias of TBATA
     got = spans(nlp, "Diastolic blood pressure (DBP) rose. DBP and spatial memory were measured.")
     assert [g for g in got if g[1] is EntityType.GENE] == []
+
+
+def test_ions_title_case_mesh_words_acid_anions_and_chemical_stop_entries(nlp):
+    got = spans(nlp, "Intracellular Ca2+ and Ca(2+) and K+ rose; ATP, lactate and iron fell in CD4+ cells.")
+    assert got == [("Ca2+", EntityType.DRUG, "MESH:D002118"), ("Ca(2+)", EntityType.DRUG, "MESH:D002118"),
+                   ("K+", EntityType.DRUG, "MESH:D011188"), ("ATP", EntityType.DRUG, "MESH:D000255"),
+                   ("lactate", EntityType.DRUG, "MESH:D019344"), ("iron", EntityType.DRUG, "MESH:D007501"),
+                   ("CD4", EntityType.GENE, "HGNC:1678")]
+    # generic words MeSH has as headings are not mentions
+    assert spans(nlp, "The drug and the acid were mixed.") == []
+
+
+def test_acid_anion_rule_of_the_lexicon_tool():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "ontology" / "tools" / "build_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_lexicon", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)  # type: ignore[union-attr]
+    assert [tool.acid_anions(n) for n in ("Lactic Acid", "Folic Acid", "Acetic acid", "Amino Acids", "Acid")] == [
+        ["lactate"], ["folate"], ["acetate"], [], []]

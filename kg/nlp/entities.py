@@ -498,8 +498,34 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
                     j += 1
         mentions.append(Mention(s0, e, text[s0:e], groundings[0].type, groundings))
         i = j
-    mentions = _context_symbols(text, index, mentions, us, ukeys)
+    mentions = _context_symbols(text, index, _ions(text, index, mentions), us, ukeys)
     return _widen_genes(text, _widen_diseases(text, mentions))
+
+
+#: element symbols written as ions in abstracts, and the MeSH heading (a lexicon name) of the element
+_ELEMENTS = {"Ca": "Calcium", "Mg": "Magnesium", "Na": "Sodium", "K": "Potassium", "Zn": "Zinc", "Fe": "Iron",
+             "Cu": "Copper", "Mn": "Manganese", "Cd": "Cadmium", "Pb": "Lead", "Co": "Cobalt", "Ni": "Nickel",
+             "Hg": "Mercury", "Li": "Lithium", "Cl": "Chlorides"}
+_ION_RE = re.compile(r"(?<![\w/+-])(" + "|".join(sorted(_ELEMENTS, key=len, reverse=True)) +
+                     r")(?:\(\d?[+-]\)|\d? ?\+{1,2}|\d?-(?![\w(]))")
+
+
+def _ions(text: str, index: LexiconIndex, mentions: list[Mention]) -> list[Mention]:
+    """Ions ("Ca2+", "Ca(2+)", "K+", "Cl-") as mentions of their element (a chemical), which the word-unit
+    matcher cannot see: the charge is punctuation and "Ca2" alone must not become a gene."""
+    found = []
+    for m in _ION_RE.finditer(text):
+        name = _ELEMENTS[m.group(1)]
+        rows = [r for r in index._entries_for(loose_key(name)) or () if r.type is EntityType.DRUG]
+        if not rows:
+            continue
+        en = rows[0]
+        found.append(Mention(m.start(), m.end(), m.group(0), en.type,
+                             (Grounding(en.curie, en.label, en.type, 0.9, "symbol", name, note="ion"),)))
+    if not found:
+        return mentions
+    kept = [x for x in mentions if not any(f.start < x.end and x.start < f.end for f in found)]
+    return sorted(kept + found, key=lambda x: (x.start, -x.end))
 
 
 def _word_goes_on(text: str, i: int) -> bool:
@@ -640,7 +666,8 @@ _GENERIC_WORDS = frozenset({"disease", "diseases", "syndrome", "syndromes", "dis
                             "proteins", "nucleotide", "nucleotides", "amino acid", "amino acids", "element",
                             "elements", "growth factor", "growth factors", "gene", "genes", "enzyme", "enzymes",
                             "autosomal dominant", "autosomal recessive", "c-type lectin", "globin", "receptor",
-                            "receptors", "kinase", "kinases", "ligand", "ligands"})
+                            "receptors", "kinase", "kinases", "ligand", "ligands", "drug", "drugs", "acid", "acids",
+                            "gel", "gels", "ion", "ions", "clone", "clones"})
 
 
 def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str, s: int, e: int) -> bool:

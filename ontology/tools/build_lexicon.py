@@ -237,6 +237,16 @@ def disease_adjectives(name: str) -> list[str]:
     return []
 
 
+_IC_ACID = re.compile(r"^([A-Za-z][a-z]{2,})ic [Aa]cid$")
+
+
+def acid_anions(name: str) -> list[str]:
+    """"Lactic Acid" -> lactate, "Glutamic Acid" -> glutamate, "Folic Acid" -> folate: abstracts name an
+    acid by its anion at least as often as by the acid."""
+    m = _IC_ACID.match(name)
+    return [m.group(1).lower() + "ate"] if m else []
+
+
 def mesh_type(trees: list[str]) -> str | None:
     for prefix, etype in MESH_TYPES:
         if any(t == prefix or t.startswith(prefix + ".") or (len(prefix) == 1 and t.startswith(prefix))
@@ -294,6 +304,8 @@ def build_mesh(ref: Path, out: Path, proteins: dict[str, set[str]] | None = None
                 keep.append(clean(s))
             if etype == "disease":
                 keep.extend(a for n in [label, *keep] for a in disease_adjectives(n))
+            elif etype == "drug":
+                keep.extend(a for n in [label, *keep] for a in acid_anions(n))
             rows.append([curie, clean(label), etype, "|".join(dict.fromkeys(keep)),
                          "|".join(sorted(set(doids.get(curie, []))))])
     taken = {name.casefold() for r in rows for name in [r[1], *r[3].split("|")] if name}
