@@ -83,7 +83,8 @@ def test_protein_tree_rule_of_the_lexicon_tool():
     spec = importlib.util.spec_from_file_location("build_lexicon", path)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)  # type: ignore[union-attr]
-    assert tool.is_protein(["D06.472.317.950", "D12.644.400.875"])  # a neuropeptide hormone
+    assert tool.is_protein(["D06.472.317.950", "D12.644.548.952"])  # a peptide hormone (VIP)
+    assert not tool.is_protein(["D06.472.317.152.700", "D12.644.120.500"])  # a neuropeptide reagent (CCK-8)
     assert not tool.is_protein(["D12.644.456.448"])  # an oligopeptide (glutathione)
     assert not tool.is_protein(["D09.400.420.925", "D12.644.233.925"])  # a glycopeptide antibiotic
     assert not tool.is_protein(["D04.615.562"])

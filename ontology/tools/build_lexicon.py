@@ -261,7 +261,8 @@ def mesh_type(trees: list[str]) -> str | None:
 #: leuprolide, cyclosporine - chemicals, see MESH_TYPES), glycopeptides and lipopeptides (D12.644.233,
 #: D12.644.365: vancomycin, bleomycin, daptomycin), antibodies/immunoglobulins (therapeutic antibodies are drugs),
 #: lectins and plant proteins (D12.776.503, D12.776.765: reagents such as PHA).
-PROTEIN_TREES = ("D12.644", "D12.776")
+PROTEIN_TREES = ("D12.776", "D12.644.548", "D12.644.276", "D12.644.360")  # proteins; peptide hormones and
+# signaling peptides (not other peptides such as sincalide/CCK-8, which abstracts use as reagents)
 NOT_PROTEIN_TREES = ("D12.644.456", "D12.644.641", "D12.644.233", "D12.644.365", "D12.776.124.486",
                      "D12.776.124.790", "D12.776.377.715.548", "D12.776.503", "D12.776.765")
 
