@@ -210,3 +210,7 @@ def test_acid_anion_rule_of_the_lexicon_tool():
     spec.loader.exec_module(tool)  # type: ignore[union-attr]
     assert [tool.acid_anions(n) for n in ("Lactic Acid", "Folic Acid", "Acetic acid", "Amino Acids", "Acid")] == [
         ["lactate"], ["folate"], ["acetate"], [], []]
+
+
+def test_formula_fragments_are_not_genes(nlp):
+    assert spans(nlp, "CaCl(2) and ZnSO(4) were added; IGF1R was high.") == [("IGF1R", EntityType.GENE, "HGNC:5465")]

@@ -654,6 +654,8 @@ def _widen_diseases(text: str, mentions: list[Mention]) -> list[Mention]:
 
 _NEGATING_PREFIX = re.compile(r"(?<![\w-])(?:anti|pro|non)-?$", re.I)
 _ION = re.compile(r"^[A-Z][a-z]?\d$")
+_FORMULA = re.compile(r"^(?:[A-Z][a-z]?\d*){2,}$")
+_SUBSCRIPT = re.compile(r"\(\d\)")
 _BAD_CHARS = re.compile(r"[=<>%;:±×≤≥]")
 #: statistics/units abbreviations that collide with gene aliases ("95% CI", "OR 1.2", "MB")
 _ABSTRACT_ABBREVIATIONS = frozenset({"CI", "OR", "HR", "RR", "SD", "SE", "SEM", "MB", "KB", "AA", "BMI", "AUC",
@@ -677,6 +679,8 @@ def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str
         return False
     if surface.upper() in _ABSTRACT_ABBREVIATIONS or surface.lower() in _GENERIC_WORDS:
         return False
+    if _FORMULA.match(surface) and _SUBSCRIPT.match(text, e):
+        return False  # a piece of a chemical formula: "CaCl" of "CaCl(2)", "ZnSO" of "ZnSO(4)"
     if _ION.match(surface) and text[e:e + 3].lstrip(" (").startswith("+"):
         return False  # ions: "Ca2+", "Mg2+" (not "CD4+" T cells)
     if not surface[0].isalnum():
