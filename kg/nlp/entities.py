@@ -652,7 +652,7 @@ def _widen_diseases(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-_NEGATING_PREFIX = re.compile(r"(?<![\w-])(?:anti|pro|non)-?$", re.I)
+_NEGATING_PREFIX = re.compile(r"(?<![\w-])(?:anti|pro)-?$", re.I)
 _ION = re.compile(r"^[A-Z][a-z]?\d$")
 _FORMULA = re.compile(r"^(?:[A-Z][a-z]?\d*){2,}$")
 _SUBSCRIPT = re.compile(r"\(\d\)")
@@ -686,7 +686,7 @@ def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str
     if not surface[0].isalnum():
         return False
     if _NEGATING_PREFIX.search(text, max(0, s - 6), s) and any(c.type is EntityType.DISEASE for c in cands):
-        return False  # "anti-inflammatory", "pro-inflammatory", "non-diabetic" do not name the disease
+        return False  # "anti-inflammatory", "pro-inflammatory" mostly do not name the disease (BioRED Train)
     if " " in surface or len(surface) > 6:
         return True
     if surface.isdigit():
