@@ -214,3 +214,8 @@ def test_acid_anion_rule_of_the_lexicon_tool():
 
 def test_formula_fragments_are_not_genes(nlp):
     assert spans(nlp, "CaCl(2) and ZnSO(4) were added; IGF1R was high.") == [("IGF1R", EntityType.GENE, "HGNC:5465")]
+
+
+def test_drugs_filed_only_as_their_salt_are_found_by_the_active_moiety(nlp):
+    assert spans(nlp, "They took raloxifene or quetiapine.") == [
+        ("raloxifene", EntityType.DRUG, "MESH:D020849"), ("quetiapine", EntityType.DRUG, "MESH:D000069348")]

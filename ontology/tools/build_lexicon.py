@@ -237,6 +237,9 @@ def disease_adjectives(name: str) -> list[str]:
     return []
 
 
+_SALT = re.compile(r"^([A-Z][a-z]{3,}) (?:Fumarate|Citrate|Hydrochloride|Dihydrochloride|Maleate|Mesylate|Dimesylate|"
+                   r"Tartrate|Besylate|Succinate|Tosylate|Hydrobromide|Sulfate|Phosphate|Acetate|Sodium|Potassium|"
+                   r"Calcium|Bromide|Chloride|Nitrate)$")
 _IC_ACID = re.compile(r"^([A-Za-z][a-z]{2,})ic [Aa]cid$")
 
 
@@ -310,6 +313,13 @@ def build_mesh(ref: Path, out: Path, proteins: dict[str, set[str]] | None = None
             rows.append([curie, clean(label), etype, "|".join(dict.fromkeys(keep)),
                          "|".join(sorted(set(doids.get(curie, []))))])
     taken = {name.casefold() for r in rows for name in [r[1], *r[3].split("|")] if name}
+    # "Quetiapine Fumarate", "Raloxifene Hydrochloride": MeSH files some drugs only as their salt, abstracts
+    # name the active moiety; it becomes a synonym unless it names something else already ("Sodium Chloride")
+    for r in rows:
+        m = _SALT.match(r[1]) if r[2] == "drug" else None
+        if m and m.group(1).casefold() not in taken:
+            r[3] = "|".join(x for x in (r[3], m.group(1).lower()) if x)
+            taken.add(m.group(1).casefold())
     n_desc = len(rows)
     sources = [src, ref / "doid.json"]
     supp = ref / "mesh_supp_id_label_mappings.tsv"
