@@ -219,3 +219,14 @@ def test_formula_fragments_are_not_genes(nlp):
 def test_drugs_filed_only_as_their_salt_are_found_by_the_active_moiety(nlp):
     assert spans(nlp, "They took raloxifene or quetiapine.") == [
         ("raloxifene", EntityType.DRUG, "MESH:D020849"), ("quetiapine", EntityType.DRUG, "MESH:D000069348")]
+
+
+def test_receptors_of_ligands_and_numbered_relatives_are_unresolved_gene_mentions(nlp):
+    from kg.nlp.entities import get_mentions, is_ambiguous
+
+    ms = get_mentions(nlp("IFN-g, ghrelin receptor type 2, CCR2 receptor and matriptase-2 were studied."))
+    got = [(m.text, m.type, m.grounding.curie, is_ambiguous(m.grounding)) for m in ms]
+    assert got == [("IFN-g", EntityType.GENE, "HGNC:5438", False),
+                   ("ghrelin receptor type 2", EntityType.GENE, "HGNC:18129", True),
+                   ("CCR2 receptor", EntityType.GENE, "HGNC:1603", False),
+                   ("matriptase-2", EntityType.GENE, "HGNC:11344", True)]

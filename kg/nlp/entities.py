@@ -499,7 +499,7 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
         mentions.append(Mention(s0, e, text[s0:e], groundings[0].type, groundings))
         i = j
     mentions = _context_symbols(text, index, _ions(text, index, mentions), us, ukeys)
-    return _widen_genes(text, _widen_diseases(text, mentions))
+    return _widen_genes(text, _widen_diseases(text, mentions), index)
 
 
 #: element symbols written as ions in abstracts, and the MeSH heading (a lexicon name) of the element
@@ -537,11 +537,12 @@ _GREEK_PREFIX = re.compile(r"(?<![\w-])(?:alpha|beta|gamma|delta|kappa|[αβγδ
 _NUMBER_SERIES = re.compile(r"(?:/[A-Za-z]?\d{1,2}[A-Za-z]?)+(?![\w/-])")
 
 
-def _widen_genes(text: str, mentions: list[Mention]) -> list[Mention]:
+def _widen_genes(text: str, mentions: list[Mention], index: LexiconIndex) -> list[Mention]:
     """A gene mention takes in a Greek subunit/isoform letter before it ("gamma-H2AX", "alpha-ENaC",
     "a-actinin") or a Greek word after it (also for short forms defined in the abstract: "NRG-1 beta"), and a
     slash series of numbers after a numbered symbol ("Smad1/5/8", "ERK1/2"), as BioRED spans them; never
-    across another mention."""
+    across another mention. "ghrelin receptor" and "matriptase-2" (a receptor of a ligand, a numbered relative,
+    neither in the lexicon) are gene mentions left unresolved: the ligand's gene would be the wrong one."""
     out = list(mentions)
     for k, m in enumerate(out):
         if m.type not in _GENE_TYPES:
@@ -552,16 +553,46 @@ def _widen_genes(text: str, mentions: list[Mention]) -> list[Mention]:
         p = _GREEK_PREFIX.search(text, max(floor, start - 6), start)
         if p is not None:
             start = p.start()
-        g = _GREEK_WORD.match(text[end:min(ceil, end + 9)])
+        g = _GREEK_WORD.match(text[end:min(ceil, end + 9)]) or _LATIN_GREEK_SUFFIX.match(text[end:min(ceil, end + 3)])
+        unresolved = ""
         if g is not None and text[end - 1].isalnum() and not _word_goes_on(text, end + g.end()):
             end += g.end()
-        elif text[end - 1].isdigit():
-            series = _NUMBER_SERIES.match(text, end, ceil)
-            if series is not None:
-                end = series.end()
+        elif text[end - 1].isdigit() and (series := _NUMBER_SERIES.match(text, end, ceil)) is not None:
+            end = series.end()
+        elif (r := _RECEPTOR_AFTER.match(text[end:min(ceil, end + 20)])) is not None and \
+                not _names_a_receptor(m, index):
+            end += r.end()  # "ghrelin receptor": a gene, but not the ligand's gene
+            unresolved = f"receptor of {m.text}"
+        elif m.text.isalpha() and m.text.islower() and len(m.text) > 4 and \
+                (n := _NUMBER_AFTER.match(text[end:min(ceil, end + 5)])) is not None:
+            end += n.end()  # "matriptase-2": a numbered relative the lexicon lacks
+            unresolved = f"numbered relative of {m.text}"
         if (start, end) != (m.start, m.end):
-            out[k] = Mention(start, end, text[start:end], m.type, m.groundings, m.source)
+            gs = m.groundings
+            if unresolved:
+                gs = tuple(Grounding(x.curie, x.label, x.type, round(x.score * 0.5, 3), x.reason, x.matched,
+                                     note=f"ambiguous: {unresolved}, not in the lexicon") for x in gs)
+            out[k] = Mention(start, end, text[start:end], m.type, gs, m.source)
     return out
+
+
+_LATIN_GREEK_SUFFIX = re.compile(r"^-[abgdk](?![\w-])")
+_RECEPTOR_AFTER = re.compile(r"^[ -]receptors?(?:[ -](?:type )?(?:\d{1,2}[a-z]?|[IV]{1,3})(?![\w-]))?\b(?!-)")
+_NUMBER_AFTER = re.compile(r"^-\d{1,2}(?![\w-])")
+
+
+def _names_a_receptor(m: Mention, index: LexiconIndex) -> bool:
+    """The mention already names a receptor ("CCR2", "EP4", "IGF-1R"), so "CCR2 receptor" is that gene."""
+    if m.text.rstrip("0123456789").endswith("R"):
+        return True
+    for g in m.groundings[:1]:
+        names = [g.label, g.matched]
+        term = index.lexicon.term(g.curie) if hasattr(index.lexicon, "term") else None
+        if term is not None:
+            names.extend(term.synonyms[:3])
+        if any("receptor" in n.lower() for n in names if n):
+            return True
+    return False
 
 
 #: what follows a gene symbol when the symbol means the gene ("AR expression", "FH mutations", "CAT activity")
