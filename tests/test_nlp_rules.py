@@ -230,3 +230,15 @@ def test_receptors_of_ligands_and_numbered_relatives_are_unresolved_gene_mention
                    ("ghrelin receptor type 2", EntityType.GENE, "HGNC:18129", True),
                    ("CCR2 receptor", EntityType.GENE, "HGNC:1603", False),
                    ("matriptase-2", EntityType.GENE, "HGNC:11344", True)]
+
+
+def test_disease_inside_a_process_mention_is_reported_but_not_a_claim_argument():
+    from kg.extraction import Extractor
+    from kg.model import Document, Section
+
+    doc = Document(id="text:process", title="T", abstract=(Section("IGF-1 promotes tumor growth."),))
+    ex = Extractor(entities="predicted").extract(doc)
+    got = [(m.text, m.type) for m in ex.mentions]
+    assert got == [("IGF-1", EntityType.GENE), ("tumor growth", EntityType.PROCESS), ("tumor", EntityType.DISEASE)]
+    assert [(c.subject.curie, c.predicate.value, c.object.curie) for c in ex.claims] == [
+        ("HGNC:5464", "positively_regulates", "MESH:D063646")]

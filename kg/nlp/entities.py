@@ -826,17 +826,23 @@ _PATHWAY_HEAD = re.compile(r"[\s/-]*(?:signal+ing(?: pathways?| cascades?)?|sign
 
 def pathway_members(text: str, mentions: Iterable[Mention], index: LexiconIndex) -> list[Mention]:
     """The genes, families and complexes a pathway mention is named after ("PI3K", "Akt" and "mTOR" of
-    "PI3K/Akt/mTOR signaling"). They nest inside the pathway mention, so they are reported as mentions of the
-    document but never take part in claims (the pathway is the claim argument)."""
+    "PI3K/Akt/mTOR signaling"), and the disease a process mention is of ("tumor" of "tumor growth"). They nest
+    inside the pathway/process mention, so they are reported as mentions of the document but never take part
+    in claims (the pathway or process is the claim argument)."""
     out = []
     for m in mentions:
-        if m.type is not EntityType.PATHWAY:
+        if m.type is EntityType.PATHWAY:
+            head = _PATHWAY_HEAD.search(m.text)
+            inner, kinds = (m.text[:head.start()] if head else ""), _GENE_TYPES
+        elif m.type is EntityType.PROCESS and " " in m.text.strip():
+            # "tumor growth", "tumor formation": the disease the process is of
+            inner, kinds = m.text[:m.text.rstrip().rindex(" ")], frozenset({EntityType.DISEASE})
+        else:
             continue
-        head = _PATHWAY_HEAD.search(m.text)
-        if head is None or head.start() == 0:
+        if not inner.strip():
             continue
-        for x in match_text(m.text[:head.start()], index):
-            if x.type in _GENE_TYPES:
+        for x in match_text(inner, index):
+            if x.type in kinds:
                 out.append(Mention(m.start + x.start, m.start + x.end, x.text, x.type, x.groundings, m.source))
     return out
 
