@@ -94,6 +94,8 @@ def test_protein_tree_rule_of_the_lexicon_tool():
     assert tool._protein_names("EF-hand domain (C-terminal) containing 1 protein, human") == []
     assert tool._protein_names("gonadotropin-releasing hormone (type 2) receptor 2 protein, human") == []
     assert tool._protein_names("psoriasin protein, human") == ["psoriasin"]
+    assert tool._protein_names("poly(A)-binding protein, cytoplasmic 4 (inducible form), human") == []
+    assert tool._protein_names("member 1 (glucocorticoid receptor) protein, human") == ["glucocorticoid receptor"]
 
 
 def test_disease_adjectives_name_the_disease_but_not_after_anti(nlp):

@@ -370,6 +370,9 @@ _ORGANISM = re.compile(r"^[A-Z]\. [a-z]+$|\b(yeast|zebrafish|drosophila|xenopus|
 #: modifier, not a protein's name
 _ADJECTIVE = re.compile(r"(?:ed|al|ic|ous|ive|ar)$")
 _TYPE = re.compile(r"^(type|class|group|form|isoform)\b", re.I)
+#: a parenthetical ending in one of these, without a number, is a qualifier ("inducible form", "low affinity")
+_QUALIFIER_HEAD = re.compile(r"\b(form|forms|chain|affinity|finger|domain|family|variant|precursor|fragment|region|"
+                             r"terminal)$", re.I)
 
 
 def _protein_names(text: str) -> list[str]:
@@ -382,10 +385,10 @@ def _protein_names(text: str) -> list[str]:
         core = core[: -len(" protein")].strip()  # but "lens epithelial protein", "X-associated protein" keep it
     # a parenthetical is a common name ("glucocorticoid receptor", "psoriasin 1") unless it is a qualifier:
     # one lower-case word ("yeast", "avian"), an organism ("E. coli", "S. cerevisiae", "Drosophila"), a type
-    # ("type 2") or an adjective ("C-terminal", "X-linked")
+    # or form ("type 2", "inducible form", "long chain", "Zinc Finger") or an adjective ("C-terminal", "X-linked")
     out = [p for p in (m.group(1).strip() for m in _PAREN.finditer(core))
            if not (p.islower() and " " not in p) and not _ORGANISM.search(p) and not _ADJECTIVE.search(p)
-           and not _TYPE.match(p)]
+           and not _TYPE.match(p) and not (_QUALIFIER_HEAD.search(p) and not any(c.isdigit() for c in p))]
     if ", " not in core and "(" not in core:
         out.append(core)
     return [o for o in out if len(o) >= 2 and len(o) <= MAX_SYNONYM_LENGTH]
