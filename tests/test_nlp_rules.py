@@ -244,3 +244,9 @@ def test_disease_inside_a_process_mention_is_reported_but_not_a_claim_argument()
     assert got == [("IGF-1", EntityType.GENE), ("tumor growth", EntityType.PROCESS), ("tumor", EntityType.DISEASE)]
     assert [(c.subject.curie, c.predicate.value, c.object.curie) for c in ex.claims] == [
         ("HGNC:5464", "positively_regulates", "MESH:D063646")]
+
+
+def test_short_aliases_need_their_own_case(nlp):
+    # TH1 is an alias of NELFCD; "Th1" cells are T helper cells. Mouse-style symbols still match ("Bach1").
+    got = spans(nlp, "Th1 cells expanded while Bach1 fell.")
+    assert [g for g in got if g[1] is EntityType.GENE] == [("Bach1", EntityType.GENE, "HGNC:935")]
