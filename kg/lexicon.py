@@ -424,6 +424,26 @@ def _rank(e: Explanation) -> tuple[int, float]:
     return order[e.status], e.score
 
 
+_NAME_PAREN = re.compile(r"^(.*\S) \(([^()]*)\)$")
+_NAME_PAREN_NONCODING = ("pseudogene", "non-functional", "NMD candidate", "putative", "head to head", "inactive")
+_NAME_TAIL = re.compile(r"[a-z]{4,}in")
+
+
+def _name_forms(name: str) -> list[str]:
+    """How abstracts write an HGNC name that carries a qualifier: "acetylcholinesterase (Cartwright blood
+    group)" → acetylcholinesterase; "coagulation factor II, thrombin" → thrombin; "NPHS2 stomatin family
+    member, podocin" → podocin (a final one-word protein name after the comma)."""
+    out = []
+    m = _NAME_PAREN.match(name)
+    if m and not any(q in m.group(2) for q in _NAME_PAREN_NONCODING):
+        out.append(m.group(1))
+    if ", " in name:
+        tail = name.rsplit(", ", 1)[1]
+        if _NAME_TAIL.fullmatch(tail):
+            out.append(tail)
+    return out
+
+
 def _case_sensitive(text: str) -> bool:
     """Symbols and short one-word strings keep their case ("Met" must not match "met")."""
     return _looks_like_symbol(text) or (" " not in text and len(text) <= 5)
@@ -564,6 +584,7 @@ def _load(ontology_dir: Path) -> Lexicon:
                 b.xref.setdefault("UniProt:" + u, curie)
             raw.append((symbol, curie, "symbol", PRIORITY["symbol"], True))
             raw.append((name, curie, "name", PRIORITY["name"], False))
+            raw.extend((n, curie, "name", PRIORITY["name"] - VARIANT_PENALTY, False) for n in _name_forms(name))
             raw.extend((a, curie, "alias", PRIORITY["alias"], True) for a in al)
             raw.extend((p, curie, "previous_symbol", PRIORITY["previous_symbol"], True) for p in pr)
     fgs = lex_dir / "famplex_gene_synonyms.tsv"

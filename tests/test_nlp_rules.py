@@ -250,3 +250,15 @@ def test_short_aliases_need_their_own_case(nlp):
     # TH1 is an alias of NELFCD; "Th1" cells are T helper cells. Mouse-style symbols still match ("Bach1").
     got = spans(nlp, "Th1 cells expanded while Bach1 fell.")
     assert [g for g in got if g[1] is EntityType.GENE] == [("Bach1", EntityType.GENE, "HGNC:935")]
+
+
+def test_hgnc_name_forms_without_their_qualifier(nlp):
+    got = spans(nlp, "Nephrin, thrombin and acetylcholinesterase were measured.")
+    assert got == [("Nephrin", EntityType.GENE, "HGNC:7908"), ("thrombin", EntityType.GENE, "HGNC:3535"),
+                   ("acetylcholinesterase", EntityType.GENE, "HGNC:108")]
+    from kg.lexicon import _name_forms
+
+    assert _name_forms("ATP binding cassette subfamily B member 6 (Langereis blood group)") == [
+        "ATP binding cassette subfamily B member 6"]
+    assert _name_forms("ADP-ribosyltransferase 4 (inactive)") == []
+    assert _name_forms("tRNA methyltransferase 2 homolog, methyltransferase") == []
