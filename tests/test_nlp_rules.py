@@ -248,8 +248,9 @@ def test_disease_inside_a_process_mention_is_reported_but_not_a_claim_argument()
 
 def test_short_aliases_need_their_own_case(nlp):
     # TH1 is an alias of NELFCD; "Th1" cells are T helper cells. Mouse-style symbols still match ("Bach1").
-    got = spans(nlp, "Th1 cells expanded while Bach1 fell.")
-    assert [g for g in got if g[1] is EntityType.GENE] == [("Bach1", EntityType.GENE, "HGNC:935")]
+    got = spans(nlp, "Th1 cells expanded while Bach1 and c-kit fell.")
+    assert [g for g in got if g[1] is EntityType.GENE] == [("Bach1", EntityType.GENE, "HGNC:935"),
+                                                           ("c-kit", EntityType.GENE, "HGNC:6342")]
 
 
 def test_hgnc_name_forms_without_their_qualifier(nlp):

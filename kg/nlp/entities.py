@@ -234,7 +234,7 @@ def _case_variant(surface: str, entry: Entry) -> bool:
     symbol; also lowercase symbols with a digit ("sgk1"). Never for all-caps or plain lowercase words."""
     if entry.type not in _GENE_TYPES or len(exact_key(surface)) < 3 or " " in surface:
         return False
-    if entry.reason == "alias" and len(exact_key(surface)) <= 4:
+    if entry.reason == "alias" and len(exact_key(surface)) <= 4 and not surface.startswith(("c-", "v-")):
         return False  # "Th1" (T helper 1 cells) is not the alias TH1 of NELFCD; short aliases need their case
     if exact_key(surface).upper() != exact_key(entry.text).upper():
         return False
