@@ -25,6 +25,12 @@ Triples (all in the index graph, subject = the claim):
   stem cell context) — ``stemness-regulators``
 * ``igfkg:inListing igfkg:igfAxisDrugListing`` — every non-rejected claim of a drug or antibody about an
   IGF-axis gene or the IGFBP family — ``igf-axis-drugs``
+
+and for evidence (subject = the evidence):
+
+* ``igfkg:leadEvidenceOf <claim>`` — one of the claim's :data:`LEAD_EVIDENCE` leading sentences (asserted
+  before hedged, then confidence, document, position) — the sentences ``claims-about`` shows per claim
+  (a claim from 60 papers has 60; ``claim-evidence`` lists them all)
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from collections import defaultdict
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from kg import vocab
-from kg.model import AssembledClaim, CurationStatus, EntityType, Predicate
+from kg.model import AssembledClaim, Certainty, CurationStatus, EntityType, Predicate
 
 Quad = tuple[str, str, str, str]
 
@@ -44,10 +50,11 @@ TOP_ACTIVATIONS = 200
 TOP_CONFLICTS = 500
 TOP_SUPPORTED = 50
 TOP_STEMNESS = 500
+LEAD_EVIDENCE = 3
 
 _O = vocab.ONTOLOGY
-TOP_CLAIM_OF, TOP_ACTIVATION_OF, TOP_CONFLICT_WITH, IN_LISTING = (
-    f"<{_O}{n}>" for n in ("topClaimOf", "topActivationOf", "topConflictWith", "inListing"))
+TOP_CLAIM_OF, TOP_ACTIVATION_OF, TOP_CONFLICT_WITH, IN_LISTING, LEAD_EVIDENCE_OF = (
+    f"<{_O}{n}>" for n in ("topClaimOf", "topActivationOf", "topConflictWith", "inListing", "leadEvidenceOf"))
 MOST_SUPPORTED, STEMNESS, IGF_AXIS_DRUGS = (
     f"<{_O}{n}>" for n in ("mostSupportedListing", "stemnessListing", "igfAxisDrugListing"))
 
@@ -83,6 +90,13 @@ def _entity(curie: str) -> str:
 def _strongest(claims: Iterable[AssembledClaim], k: int) -> list[AssembledClaim]:
     """Belief descending, then claim IRI ascending (the claim IRIs share one prefix: the ID decides)."""
     return heapq.nsmallest(k, claims, key=lambda ac: (-ac.belief, ac.id))
+
+
+def lead_evidence(ac: AssembledClaim) -> list[Any]:
+    """The sentences shown first for a claim: asserted before hedged, then the extractor's confidence, then
+    document and position (deterministic)."""
+    return heapq.nsmallest(LEAD_EVIDENCE, ac.evidence, key=lambda ev: (
+        ev.certainty is not Certainty.ASSERTED, -ev.confidence, ev.document_id, ev.sentence_start, ev.id))
 
 
 def _rejected(ac: AssembledClaim) -> bool:
@@ -134,6 +148,13 @@ def index_quads(claims: Sequence[AssembledClaim], terms: Mapping[str, Any] | Non
         if ac.claim.predicate in ACTIVATING and not ac.claim.negated and not _rejected(ac) \
                 and (entities is None or o in entities):
             activations[o].append(ac)
+    from kg.rdf import evidence_iri
+
+    for ac in claims:
+        if entities is None or ac.claim.subject.curie in entities or ac.claim.object.curie in entities:
+            c = _claim(ac.id)
+            for ev in lead_evidence(ac):
+                yield f"<{evidence_iri(ev.id)}>", LEAD_EVIDENCE_OF, c, g
     for curie in sorted(about):
         e = _entity(curie)
         for ac in _strongest(about[curie], TOP_CLAIMS):
