@@ -263,3 +263,10 @@ def test_hgnc_name_forms_without_their_qualifier(nlp):
         "ATP binding cassette subfamily B member 6"]
     assert _name_forms("ADP-ribosyltransferase 4 (inactive)") == []
     assert _name_forms("tRNA methyltransferase 2 homolog, methyltransferase") == []
+
+
+def test_amino_acid_residues_are_not_chemicals(nlp):
+    got = spans(nlp, "Arginine residues, serine/threonine kinase and an arginine to glutamine substitution; "
+                     "glutamine supplementation raised glycine levels.")
+    assert [g for g in got if g[1] is EntityType.DRUG] == [("glutamine", EntityType.DRUG, "MESH:D005973"),
+                                                           ("glycine", EntityType.DRUG, "MESH:D005998")]

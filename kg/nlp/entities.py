@@ -500,8 +500,28 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
                     j += 1
         mentions.append(Mention(s0, e, text[s0:e], groundings[0].type, groundings))
         i = j
-    mentions = _context_symbols(text, index, _ions(text, index, mentions), us, ukeys)
+    mentions = _context_symbols(text, index, _ions(text, index, _drop_residues(text, mentions)), us, ukeys)
     return _widen_genes(text, _widen_diseases(text, mentions), index)
+
+
+_AMINO_ACIDS = frozenset("""alanine arginine asparagine aspartate cysteine glutamate glutamine glycine histidine
+isoleucine leucine lysine methionine phenylalanine proline serine threonine tryptophan tyrosine valine""".split())
+_RESIDUE_AFTER = re.compile(r"^(?:/[a-z]+)*[ -](?:residues?|kinases?|phosphatases?|substitutions?|codons?|to|for)\b",
+                            re.I)
+_RESIDUE_BEFORE = re.compile(r"(?:\b(?:to|for|by)|/|\d) $|/$", re.I)
+
+
+def _drop_residues(text: str, mentions: list[Mention]) -> list[Mention]:
+    """An amino acid named as a residue of a protein is not the chemical: "arginine residues", "serine/threonine
+    kinase", "tyrosine kinases", "an arginine to glutamine substitution" (BioRED annotates the variant)."""
+    out = []
+    for m in mentions:
+        word = m.text.lower()
+        if m.type is EntityType.DRUG and (word in _AMINO_ACIDS or word.removeprefix("l-") in _AMINO_ACIDS):
+            if _RESIDUE_AFTER.match(text[m.end:m.end + 30]) or _RESIDUE_BEFORE.search(text[max(0, m.start - 5):m.start]):
+                continue
+        out.append(m)
+    return out
 
 
 #: element symbols written as ions in abstracts, and the MeSH heading (a lexicon name) of the element
