@@ -270,3 +270,8 @@ def test_amino_acid_residues_are_not_chemicals(nlp):
                      "glutamine supplementation raised glycine levels.")
     assert [g for g in got if g[1] is EntityType.DRUG] == [("glutamine", EntityType.DRUG, "MESH:D005973"),
                                                            ("glycine", EntityType.DRUG, "MESH:D005998")]
+
+
+def test_pharmacologic_action_adjectives_are_not_chemicals(nlp):
+    got = spans(nlp, "The analgesic effect and anticonvulsant activity of analgesics were compared.")
+    assert [g for g in got if g[1] is EntityType.DRUG] == [("analgesics", EntityType.DRUG, "MESH:D000700")]

@@ -240,6 +240,7 @@ def disease_adjectives(name: str) -> list[str]:
 _SALT = re.compile(r"^([A-Z][a-z]{3,}) (?:Fumarate|Citrate|Hydrochloride|Dihydrochloride|Maleate|Mesylate|Dimesylate|"
                    r"Tartrate|Besylate|Succinate|Tosylate|Hydrobromide|Sulfate|Phosphate|Acetate|Sodium|Potassium|"
                    r"Calcium|Bromide|Chloride|Nitrate)$")
+_ACTION_ADJECTIVE = re.compile(r"^[A-Za-z-]+(?:ic|ant|ive|al|ory|ent)$")
 _IC_ACID = re.compile(r"^([A-Za-z][a-z]{2,})ic [Aa]cid$")
 
 
@@ -310,6 +311,11 @@ def build_mesh(ref: Path, out: Path, proteins: dict[str, set[str]] | None = None
                 keep.extend(a for n in [label, *keep] for a in disease_adjectives(n))
             elif etype == "drug":
                 keep.extend(a for n in [label, *keep] for a in acid_anions(n))
+                if all(t.startswith("D27") for t in tree_list):
+                    # a pharmacologic action (a functional class, no structure): its one-word adjective
+                    # ("analgesic", "antioxidant", "anticonvulsant") mostly modifies a noun ("analgesic
+                    # effect") and names no chemical
+                    keep = [k for k in keep if not _ACTION_ADJECTIVE.match(k)]
             rows.append([curie, clean(label), etype, "|".join(dict.fromkeys(keep)),
                          "|".join(sorted(set(doids.get(curie, []))))])
     taken = {name.casefold() for r in rows for name in [r[1], *r[3].split("|")] if name}
