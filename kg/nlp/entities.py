@@ -722,7 +722,8 @@ _GENERIC_WORDS = frozenset({"disease", "diseases", "syndrome", "syndromes", "dis
                             "elements", "growth factor", "growth factors", "gene", "genes", "enzyme", "enzymes",
                             "autosomal dominant", "autosomal recessive", "c-type lectin", "globin", "receptor",
                             "receptors", "kinase", "kinases", "ligand", "ligands", "drug", "drugs", "acid", "acids",
-                            "gel", "gels", "ion", "ions", "clone", "clones"})
+                            "gel", "gels", "ion", "ions", "clone", "clones", "solution", "solutions", "hormone",
+                            "hormones", "mineral", "minerals", "vitamin", "vitamins"})
 
 
 def _acceptable(surface: str, cands: list[Entry], index: LexiconIndex, text: str, s: int, e: int) -> bool:
