@@ -275,3 +275,8 @@ def test_amino_acid_residues_are_not_chemicals(nlp):
 def test_pharmacologic_action_adjectives_are_not_chemicals(nlp):
     got = spans(nlp, "The analgesic effect and anticonvulsant activity of analgesics were compared.")
     assert [g for g in got if g[1] is EntityType.DRUG] == [("analgesics", EntityType.DRUG, "MESH:D000700")]
+
+
+def test_measurements_and_courses_are_not_diseases(nlp):
+    got = spans(nlp, "Body weight fell and disease progression and recurrence of glioma were recorded.")
+    assert [g[0] for g in got if g[1] is EntityType.DISEASE] == ["glioma"]
