@@ -280,3 +280,8 @@ def test_pharmacologic_action_adjectives_are_not_chemicals(nlp):
 def test_measurements_and_courses_are_not_diseases(nlp):
     got = spans(nlp, "Body weight fell and disease progression and recurrence of glioma were recorded.")
     assert [g[0] for g in got if g[1] is EntityType.DISEASE] == ["glioma"]
+
+
+def test_isoform_and_splice_variant_suffixes_name_the_gene(nlp):
+    got = spans(nlp, "OCT4A and FLNBv4 rose, unlike PCPA and EMSA controls.")
+    assert got == [("OCT4A", EntityType.GENE, "HGNC:9221"), ("FLNBv4", EntityType.GENE, "HGNC:3755")]

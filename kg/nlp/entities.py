@@ -166,6 +166,9 @@ class LexiconIndex:
         m = _LATIN_GREEK.match(surface)
         if m:
             return self._candidates(_LATIN_TO_GREEK[m.group(1)] + surface[1:])
+        m = _ISOFORM_SUFFIX.match(surface)
+        if m:  # "OCT4A", "FLNBv4": an isoform or splice variant of a numbered gene symbol is that gene
+            return [en for en in self._candidates(m.group(1)) if en.type in _GENE_TYPES and en.reason in ("symbol", "alias")]
         return []
 
     def _candidates(self, surface: str, shared: bool = True) -> list[Entry]:
@@ -225,6 +228,7 @@ class LexiconIndex:
 
 
 _LATIN_GREEK = re.compile(r"^([abgdk])-[A-Za-z]")
+_ISOFORM_SUFFIX = re.compile(r"^(?=[A-Z][A-Z0-9-]*\d[A-D]$|[A-Z][A-Z0-9-]{2,}v\d{1,2}$)([A-Z][A-Z0-9-]*?)(?:[A-D]|v\d{1,2})$")
 _LATIN_TO_GREEK = {"a": "alpha", "b": "beta", "g": "gamma", "d": "delta", "k": "kappa"}
 _GREEK_WORD = re.compile(r"^[ -]?(alpha|beta|gamma|delta|epsilon|kappa|[αβγδεκ])\b", re.I)
 
@@ -444,6 +448,8 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
     # a surface's loose key is the concatenation of its units' keys: computed once per unit, so the ~14
     # n-grams tried at each position cost a dict probe each instead of a regex pass over the surface
     ukeys = [loose_key(text[a:b]) for a, b in us]
+    isoform_unit = [b - a > 3 and text[b - 1] in "ABCD0123456789" and _ISOFORM_SUFFIX.match(text[a:b]) is not None
+                    for a, b in us]
     by_key = index._by_key
     mentions: list[Mention] = []
     i = 0
@@ -469,10 +475,10 @@ def match_text(text: str, index: LexiconIndex, abbreviations: Iterable[Abbreviat
         keys = [""] * (top - i + 1)
         for k in range(i, top):
             keys[k - i + 1] = keys[k - i] + ukeys[k]
-        # only "hOGG1" and "b-catenin" style surfaces can match without their own key in the index
+        # only "hOGG1", "b-catenin" and "OCT4A" style surfaces can match without their own key in the index
         variant = (text[s0] == "h") or (text[s0] in "abgdk" and text[s0 + 1:s0 + 2] == "-")
         for j in range(top, i, -1):
-            if not variant and keys[j - i] not in by_key:
+            if not variant and keys[j - i] not in by_key and not (j == i + 1 and isoform_unit[i]):
                 continue
             e = us[j - 1][1]
             if not text[e - 1].isalnum() and text[e - 1] not in ")]+":
