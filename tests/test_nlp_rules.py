@@ -96,6 +96,7 @@ def test_protein_tree_rule_of_the_lexicon_tool():
     assert tool._protein_names("psoriasin protein, human") == ["psoriasin"]
     assert tool._protein_names("poly(A)-binding protein, cytoplasmic 4 (inducible form), human") == []
     assert tool._protein_names("member 1 (glucocorticoid receptor) protein, human") == ["glucocorticoid receptor"]
+    assert tool._protein_names("LTP (long-term potentiation) induced RING finger protein, human") == []
 
 
 def test_disease_adjectives_name_the_disease_but_not_after_anti(nlp):

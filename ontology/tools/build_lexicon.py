@@ -392,7 +392,9 @@ def _protein_names(text: str) -> list[str]:
     # a parenthetical is a common name ("glucocorticoid receptor", "psoriasin 1") unless it is a qualifier:
     # one lower-case word ("yeast", "avian"), an organism ("E. coli", "S. cerevisiae", "Drosophila"), a type
     # or form ("type 2", "inducible form", "long chain", "Zinc Finger") or an adjective ("C-terminal", "X-linked")
-    out = [p for p in (m.group(1).strip() for m in _PAREN.finditer(core))
+    # only a parenthetical that ends the name: "LTP (long-term potentiation) induced RING finger protein"
+    # explains an abbreviation inside the name, it is not the protein's name
+    out = [p for p in (m.group(1).strip() for m in _PAREN.finditer(core) if m.end() == len(core))
            if not (p.islower() and " " not in p) and not _ORGANISM.search(p) and not _ADJECTIVE.search(p)
            and not _TYPE.match(p) and not (_QUALIFIER_HEAD.search(p) and not any(c.isdigit() for c in p))]
     if ", " not in core and "(" not in core:
