@@ -121,6 +121,7 @@ class LexiconIndex:
         # objects (with the term's label and type) are made only for keys that a text actually hits
         self._entries: dict[str, list[Entry]] = {}
         self._terms: dict[str, tuple[str, EntityType]] = {}
+        self._flagged: dict[str, bool] = {}
         self._english = _english_words(lexicon)
         cached = _read_index_cache(self.version)
         if cached is None:
@@ -154,6 +155,15 @@ class LexiconIndex:
 
     def __len__(self) -> int:
         return len(self._by_key)
+
+    def has_flagged_symbol(self, key: str) -> bool:
+        """Whether some entry under ``key`` is flagged ambiguous for a reason other than a shared alias
+        (memoized: the context rule asks this for every word unit of every abstract)."""
+        hit = self._flagged.get(key)
+        if hit is None:
+            rows = self._by_key.get(key)
+            hit = self._flagged[key] = bool(rows) and any(r[5] and not r[5].startswith(SHARED_ALIAS) for r in rows)
+        return hit
 
     def candidates(self, surface: str) -> list[Entry]:
         """Lexicon entries whose text matches ``surface`` (respecting case-sensitive entries); then the
@@ -643,8 +653,7 @@ def _context_symbols(text: str, index: LexiconIndex, mentions: list[Mention], us
         key = ukeys[i]
         if len(key) < 2 or not text[a].isalpha() or key.upper() in _ABSTRACT_ABBREVIATIONS:
             continue
-        rows = index._by_key.get(key)
-        if not rows or not any(r[5] and not r[5].startswith(SHARED_ALIAS) for r in rows):
+        if not index.has_flagged_symbol(key):
             continue
         if (a and (text[a - 1].isalnum() or text[a - 1] == "-")) or (b < len(text) and text[b].isalnum()):
             continue
