@@ -286,3 +286,10 @@ def test_measurements_and_courses_are_not_diseases(nlp):
 def test_isoform_and_splice_variant_suffixes_name_the_gene(nlp):
     got = spans(nlp, "OCT4A and FLNBv4 rose, unlike PCPA and EMSA controls.")
     assert got == [("OCT4A", EntityType.GENE, "HGNC:9221"), ("FLNBv4", EntityType.GENE, "HGNC:3755")]
+
+
+def test_a_defined_short_form_does_not_swallow_longer_hyphenated_names(nlp):
+    got = spans(nlp, "The insulin receptor (IR) binds IGF-2. IR-A and IR were studied; MMP-9 rose after "
+                     "streptozotocin (STZ)-induced diabetes and STZ-treated rats.")
+    assert [g[0] for g in got if g[0].startswith(("IR", "MMP", "STZ"))] == ["IR", "IR-A", "IR", "MMP-9", "STZ", "STZ"]
+    assert [g[2] for g in got if g[0] == "IR-A"] == ["UniProt:P06213-2"]

@@ -91,7 +91,9 @@ def find_abbreviations(doc: Doc, matcher: Matcher) -> list[Abbreviation]:
     for short, (long_text, ls, le, ss, se) in defs.items():
         occ = {(ss, se)}
         for variant in short_variants(short):
-            for m in re.finditer(r"(?<![\w-])" + re.escape(variant) + r"(?![\w])", text):
+            # not inside a longer hyphenated name ("MMP" defined, "MMP-9", "IR-A" are other names); "STZ-induced"
+            # is still a use
+            for m in re.finditer(r"(?<![\w-])" + re.escape(variant) + r"(?![\w]|-[A-Z0-9])", text):
                 occ.add((m.start(), m.end()))  # the whole abstract (titles often use it first)
         out.append(Abbreviation(short, long_text, ls, le, tuple(sorted(occ))))
     return out
