@@ -125,9 +125,8 @@ def sync_store(settings: Settings, session: Session) -> str | None:
         try:
             store.replace_graph(GRAPH_CURATION, list(curation_quads(session.decisions)))
             # as the build writes it: the curated view plus the machine claims corrected away
-            claims = list(session.replayed.all_claims)
-            store.replace_graph(GRAPH_KG, list(assembled_quads(claims)))
-            store.replace_graph(GRAPH_INDEX, list(index_quads(claims)))
+            claims = list(session.replayed.all_claims)  # the KG and its read index in one transaction
+            store.replace_graphs({GRAPH_KG: list(assembled_quads(claims)), GRAPH_INDEX: list(index_quads(claims))})
         finally:
             close = getattr(store, "close", None)
             if close:

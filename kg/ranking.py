@@ -185,14 +185,16 @@ def index_quads(claims: Sequence[AssembledClaim], terms: Mapping[str, Any] | Non
 
 
 def index_delta(before: Sequence[AssembledClaim], after: Sequence[AssembledClaim],
-                terms: Mapping[str, Any] | None = None) -> tuple[list[Quad], list[Quad]]:
+                terms: Mapping[str, Any] | None = None, *,
+                touched: set[str] | None = None) -> tuple[list[Quad], list[Quad]]:
     """(removed, added) index quads between two versions of the claims: what a curation click changes.
     Only the entities of claims that changed can have different per-entity rankings and only those claims
-    different leading evidence or stemness, so only theirs are recomputed (the global listings always are):
-    ~0.3 s per click at 100k claims instead of two full passes."""
+    different leading evidence or stemness, so only theirs are recomputed (the global listings always are:
+    one full pass per side, 1.65 s at 100k synthetic claims, BENCHMARKS.md *Serve*)."""
     old_by_id = {ac.id: ac for ac in before}
     new_by_id = {ac.id: ac for ac in after}
-    touched = {cid for cid in old_by_id.keys() | new_by_id.keys() if old_by_id.get(cid) != new_by_id.get(cid)}
+    if touched is None:  # the caller may know already (serve compares the two versions for its own update)
+        touched = {cid for cid in old_by_id.keys() | new_by_id.keys() if old_by_id.get(cid) != new_by_id.get(cid)}
     entities = {curie for cid in touched for ac in (old_by_id.get(cid), new_by_id.get(cid)) if ac is not None
                 for curie in (ac.claim.subject.curie, ac.claim.object.curie)}
     labels = _labels([*after, *(old_by_id[c] for c in touched if c in old_by_id)], terms)

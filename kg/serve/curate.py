@@ -135,7 +135,7 @@ class BrowserCuration:
         insert += "".join(f"{s} {p} {o} .\n" for s, p, o in sorted(supported))
         # the read index ranks claims against each other: a changed belief or status can move other claims
         # in or out of a top list, so it is diffed over all claims (tens of ms per 10^4 claims)
-        dropped, added = index_delta(list(before.values()), list(after.values()))
+        dropped, added = index_delta(list(before.values()), list(after.values()), touched=set(changed))
         parts = [replace_update({vocab.GRAPH_CURATION: list(rdf.curation_quads(session.decisions))}).strip(),
                  f"DELETE {{ GRAPH {kg} {{ ?c ?p ?o }} }} WHERE {{ VALUES ?c {{ {nodes} }} GRAPH {kg} {{ ?c ?p ?o }} }}"]
         if candidates:
