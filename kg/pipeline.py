@@ -357,7 +357,7 @@ class _Run:
                     exporter.export(store, fh, fmt=fmt, graphs=[_kg_graph()])
         step.counters["kg"] = "streamed" if streamed else "canonical"
         with atomic_file(out / "igfkg.trig") as fh:
-            if native is not None and total > CANONICAL_QUADS:
+            if streamed:
                 import pyoxigraph as ox
 
                 step.counters["trig"] = "oxigraph"
