@@ -89,7 +89,7 @@ def _entity(curie: str) -> str:
 
 def _strongest(claims: Iterable[AssembledClaim], k: int) -> list[AssembledClaim]:
     """Belief descending, then claim IRI ascending (the claim IRIs share one prefix: the ID decides)."""
-    return heapq.nsmallest(k, claims, key=lambda ac: (-ac.belief, ac.id))
+    return heapq.nsmallest(k, claims, key=lambda ac: (-ac.belief, ac.claim.id))
 
 
 def lead_evidence(ac: AssembledClaim) -> list[Any]:
@@ -104,12 +104,19 @@ def _rejected(ac: AssembledClaim) -> bool:
 
 
 def _labels(claims: Sequence[AssembledClaim], terms: Mapping[str, Any] | None) -> dict[str, set[str]]:
-    """Every ``rdfs:label`` the KG graph gives an entity (the concepts' labels and the lexicon term's)."""
+    """Every ``rdfs:label`` the KG graph gives a claim object (the concepts' labels and the lexicon term's):
+    what the stemness test reads. A label given by a subject position matters only if the entity is also an
+    object somewhere, so subjects are read only for entities already seen as objects."""
     out: dict[str, set[str]] = defaultdict(set)
     for ac in claims:
-        for concept in (ac.claim.subject, ac.claim.object):
-            if concept.label:
-                out[concept.curie].add(concept.label)
+        concept = ac.claim.object
+        names = out[concept.curie]  # an object without a label is still an object (the IRI is tested)
+        if concept.label:
+            names.add(concept.label)
+    for ac in claims:
+        concept = ac.claim.subject
+        if concept.label and concept.curie in out:
+            out[concept.curie].add(concept.label)
     for curie in list(out) if terms else ():
         term = terms.get(curie)
         if term is not None and getattr(term, "label", None):
@@ -141,7 +148,7 @@ def index_quads(claims: Sequence[AssembledClaim], terms: Mapping[str, Any] | Non
     g = "<" + (graph or vocab.GRAPH_INDEX) + ">"
     about: dict[str, list[AssembledClaim]] = defaultdict(list)
     activations: dict[str, list[AssembledClaim]] = defaultdict(list)
-    by_id = {ac.id: ac for ac in claims}
+    by_id = {ac.claim.id: ac for ac in claims}
     for ac in claims:
         s, o = ac.claim.subject.curie, ac.claim.object.curie
         if entities is None or s in entities:
@@ -154,34 +161,34 @@ def index_quads(claims: Sequence[AssembledClaim], terms: Mapping[str, Any] | Non
     from kg.rdf import evidence_iri
 
     for ac in claims if lead_claims is None else (by_id[c] for c in sorted(lead_claims) if c in by_id):
-        c = _claim(ac.id)
+        c = _claim(ac.claim.id)
         for ev in lead_evidence(ac):
             yield f"<{evidence_iri(ev.id)}>", LEAD_EVIDENCE_OF, c, g
     for curie in sorted(about):
         e = _entity(curie)
         for ac in _strongest(about[curie], TOP_CLAIMS):
-            yield _claim(ac.id), TOP_CLAIM_OF, e, g
+            yield _claim(ac.claim.id), TOP_CLAIM_OF, e, g
     for curie in sorted(activations):
         e = _entity(curie)
         top = heapq.nsmallest(TOP_ACTIVATIONS, activations[curie],
-                              key=lambda ac: (-ac.belief, -ac.supporting_papers, ac.id))
+                              key=lambda ac: (-ac.belief, -ac.supporting_papers, ac.claim.id))
         for ac in top:
-            yield _claim(ac.id), TOP_ACTIVATION_OF, e, g
-    pairs = ((a.id, b) for a in claims for b in a.conflicts if a.id < b and b in by_id)
+            yield _claim(ac.claim.id), TOP_ACTIVATION_OF, e, g
+    pairs = ((a.claim.id, b) for a in claims for b in a.conflicts if a.claim.id < b and b in by_id)
     for a, b in heapq.nsmallest(TOP_CONFLICTS, pairs, key=lambda p: (
             -(by_id[p[0]].supporting_papers + by_id[p[1]].supporting_papers), p[0], p[1])):
         yield _claim(a), TOP_CONFLICT_WITH, _claim(b), g
     kept = [ac for ac in claims if not _rejected(ac)]
-    for ac in heapq.nsmallest(TOP_SUPPORTED, kept, key=lambda ac: (-ac.supporting_papers, -ac.belief, ac.id)):
-        yield _claim(ac.id), IN_LISTING, MOST_SUPPORTED, g
+    for ac in heapq.nsmallest(TOP_SUPPORTED, kept, key=lambda ac: (-ac.supporting_papers, -ac.belief, ac.claim.id)):
+        yield _claim(ac.claim.id), IN_LISTING, MOST_SUPPORTED, g
     if stemness is None:
         labels = _labels(claims, terms)
-        stemness = {ac.id for ac in claims if is_stemness(ac, labels)}
+        stemness = {ac.claim.id for ac in claims if is_stemness(ac, labels)}
     for ac in _strongest((by_id[c] for c in stemness if c in by_id), TOP_STEMNESS):
-        yield _claim(ac.id), IN_LISTING, STEMNESS, g
+        yield _claim(ac.claim.id), IN_LISTING, STEMNESS, g
     for ac in kept:
         if ac.claim.object.curie in IGF_AXIS and ac.claim.subject.type in DRUG_TYPES:
-            yield _claim(ac.id), IN_LISTING, IGF_AXIS_DRUGS, g
+            yield _claim(ac.claim.id), IN_LISTING, IGF_AXIS_DRUGS, g
 
 
 def index_delta(before: Sequence[AssembledClaim], after: Sequence[AssembledClaim],
@@ -191,14 +198,14 @@ def index_delta(before: Sequence[AssembledClaim], after: Sequence[AssembledClaim
     Only the entities of claims that changed can have different per-entity rankings and only those claims
     different leading evidence or stemness, so only theirs are recomputed (the global listings always are:
     one full pass per side, 1.65 s at 100k synthetic claims, BENCHMARKS.md *Serve*)."""
-    old_by_id = {ac.id: ac for ac in before}
-    new_by_id = {ac.id: ac for ac in after}
+    old_by_id = {ac.claim.id: ac for ac in before}
+    new_by_id = {ac.claim.id: ac for ac in after}
     if touched is None:  # the caller may know already (serve compares the two versions for its own update)
         touched = {cid for cid in old_by_id.keys() | new_by_id.keys() if old_by_id.get(cid) != new_by_id.get(cid)}
     entities = {curie for cid in touched for ac in (old_by_id.get(cid), new_by_id.get(cid)) if ac is not None
                 for curie in (ac.claim.subject.curie, ac.claim.object.curie)}
     labels = _labels([*after, *(old_by_id[c] for c in touched if c in old_by_id)], terms)
-    stem_after = {ac.id for ac in after if is_stemness(ac, labels)}
+    stem_after = {ac.claim.id for ac in after if is_stemness(ac, labels)}
     stem_before = (stem_after - touched) | {c for c in touched if c in old_by_id and is_stemness(old_by_id[c], labels)}
     old = set(index_quads(before, terms, entities=entities, lead_claims=touched, stemness=stem_before))
     new = set(index_quads(after, terms, entities=entities, lead_claims=touched, stemness=stem_after))
