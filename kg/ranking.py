@@ -197,7 +197,7 @@ def index_delta(before: Sequence[AssembledClaim], after: Sequence[AssembledClaim
     """(removed, added) index quads between two versions of the claims: what a curation click changes.
     Only the entities of claims that changed can have different per-entity rankings and only those claims
     different leading evidence or stemness, so only theirs are recomputed (the global listings always are:
-    one full pass per side, 1.65 s at 100k synthetic claims, BENCHMARKS.md *Serve*)."""
+    one full pass per side, 1.55 s at 100k synthetic claims, BENCHMARKS.md *Serve*)."""
     old_by_id = {ac.claim.id: ac for ac in before}
     new_by_id = {ac.claim.id: ac for ac in after}
     if touched is None:  # the caller may know already (serve compares the two versions for its own update)
