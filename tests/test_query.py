@@ -65,9 +65,32 @@ def test_claims_about_lists_evidence(store: EmbeddedStore) -> None:
     assert rows[0]["status"] == "accepted"  # the accepted drug claim has belief 1 and sorts first
 
 
+def test_claim_evidence_lists_every_sentence_leading_ones_first(store: EmbeddedStore) -> None:
+    rows = _rows(q.run_named(store, "claim-evidence", {"claim": ACT}))
+    assert sorted(r["document"] for r in rows) == ["pmid:1002", "pmid:38865036", "pmid:38865036"]
+    assert {r["says"] for r in rows} == {"IGF1R activates AKT1"} and all(r["sentence"] for r in rows)
+    leads = [r["lead"] for r in rows]
+    assert leads == sorted(leads, reverse=True) and leads.count("true") == min(3, len(rows))
+
+
+def test_claims_about_shows_at_most_the_leading_sentences(store: EmbeddedStore) -> None:
+    from kg.ranking import LEAD_EVIDENCE
+
+    rows = _rows(q.run_named(store, "claims-about", {"entity": "IGF1R"}))
+    per_claim: dict[str, int] = {}
+    for r in rows:
+        per_claim[r["claim"]] = per_claim.get(r["claim"], 0) + 1
+    assert max(per_claim.values()) <= LEAD_EVIDENCE
+    everything = _rows(q.run_named(store, "claim-evidence", {"claim": ACT}))
+    shown = {r["sentence"] for r in rows if r["claim"].endswith(ACT)}
+    assert shown == {r["sentence"] for r in everything if r["lead"] == "true"}
+
+
 def test_drugs_stemness_contradictions_most_supported(store: EmbeddedStore) -> None:
     drugs = _rows(q.run_named(store, "igf-axis-drugs"))
     assert [(r["drug"], r["target"], r["status"]) for r in drugs] == [("picropodophyllin", "IGF1R", "accepted")]
+    assert q.get_query("igf-axis-drugs").limit == 1000
+    assert _rows(q.run_named(store, "igf-axis-drugs", {"limit": "1"})) == drugs
     stem = _rows(q.run_named(store, "stemness-regulators"))
     assert [(r["regulator"], r["inCSC"]) for r in stem] == [("IGF1R", "true")]
     contra = _rows(q.run_named(store, "contradictions"))

@@ -119,3 +119,20 @@ def test_the_index_follows_a_curation_like_a_rebuild(synth: tuple[EmbeddedStore,
     assert (node, ranking.TOP_CLAIM_OF, f"<{rdf.entity_iri(hub)}>", f"<{vocab.GRAPH_INDEX}>") in added
     rebuilt = set(ranking.index_quads(before)) - set(dropped) | set(added)
     assert rebuilt == set(ranking.index_quads(after))
+
+
+def test_a_well_supported_claim_shows_its_three_leading_sentences(synth: tuple[EmbeddedStore, dict[str, str]]) -> None:
+    """claims-about shows the claim's LEAD_EVIDENCE leading sentences; claim-evidence lists all, those first."""
+    store, params = synth
+    everything = q.run_named(store, "claim-evidence", {"claim": params["claim"]})
+    i_lead, i_sentence = everything.variables.index("lead"), everything.variables.index("sentence")
+    assert len(everything.rows) == int(params["claim_papers"]) > ranking.LEAD_EVIDENCE
+    leads = [row[i_lead].value == "true" for row in everything.rows]
+    assert leads == [True] * ranking.LEAD_EVIDENCE + [False] * (len(leads) - ranking.LEAD_EVIDENCE)
+    claims = rdf.assembled_from_quads(store.quads(vocab.GRAPH_KG))
+    claim = next(c for c in claims if c.id == params["claim"])
+    subject = claim.claim.subject.curie
+    about = q.run_named(store, "claims-about-all", {"entity": subject, "limit": "100000"})
+    i_claim, i_sent = about.variables.index("claim"), about.variables.index("sentence")
+    shown = {row[i_sent].value for row in about.rows if row[i_claim].value.endswith(params["claim"])}
+    assert shown == {row[i_sentence].value for row, lead in zip(everything.rows, leads) if lead}
