@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import time
 import re
 import subprocess
 import sys
@@ -313,9 +314,16 @@ def test_reject_needs_a_tag_and_correct_makes_a_new_claim(site):
     cid = claim_ids(client.get("/entity/HGNC:20857")[2])[0]  # IGF1R increases expression of NANOG
     status, _, page = client.post(f"/claim/{cid}/curate", {"decision": "rejected", "csrf": csrf})
     assert status == 400 and "reason tag" in page
+    listed = f"""ASK {{ GRAPH <https://w3id.org/igfkg/graph/index> {{ <https://w3id.org/igfkg/claim/{cid}>
+        <https://w3id.org/igfkg/ontology#inListing> <https://w3id.org/igfkg/ontology#mostSupportedListing> }} }}"""
+    assert sparql(server, listed)["boolean"] is True  # fewer than 50 claims: every one is listed
     status, _, _ = client.post(f"/claim/{cid}/curate", {"decision": "rejected", "error_tag": "polarity", "csrf": csrf})
     assert status == 303
     assert 'class="status s-rejected"' in client.get(f"/claim/{cid}")[2]
+    deadline = time.monotonic() + 20  # the read index is patched right after the click, in the background
+    while sparql(server, listed)["boolean"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sparql(server, listed)["boolean"] is False  # a rejected claim leaves the most-supported listing
     sox2 = claim_ids(client.get("/entity/HGNC:11195")[2])[0]
     status, headers, _ = client.post(f"/claim/{sox2}/curate", {
         "decision": "corrected", "subject": "HGNC:5465", "predicate": "positively_regulates",

@@ -109,7 +109,7 @@ class ServeContext:
             self.reader.invalidate()
 
     def close(self) -> None:
-        for part in (self.runner, self.reader):
+        for part in (self.curation, self.runner, self.reader):  # curation first: pending index patches
             close = getattr(part, "close", None)
             if close is not None:
                 try:
