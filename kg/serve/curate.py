@@ -173,12 +173,8 @@ class BrowserCuration:
         except Exception:  # noqa: BLE001 - a background thread: log, the next build rewrites the index
             log.exception("read index not patched after a curation (the next igfkg build rewrites it)")
 
-    def flush(self) -> None:
-        """Wait until every pending read-index patch has been applied."""
-        if self._index_jobs is not None:
-            self._index_jobs.submit(lambda: None).result()
-
     def close(self) -> None:
+        """Apply the pending read-index patches, then stop the worker (the server calls this on shutdown)."""
         if self._index_jobs is not None:
             self._index_jobs.shutdown(wait=True)
 
