@@ -16,6 +16,14 @@ def nlp():
     return get_pipeline("auto", load_lexicon())[0]
 
 
+@pytest.fixture(scope="module")
+def tool():
+    """ontology/tools/build_lexicon.py, loaded as test_lexicon_tools loads the lexicon tools."""
+    from test_lexicon_tools import _tool
+
+    return _tool("build_lexicon")
+
+
 def spans(nlp, text):
     from kg.nlp.entities import get_mentions
 
@@ -75,14 +83,7 @@ def test_peptide_and_protein_chemicals_are_gene_products(nlp):
                    ("glutathione", EntityType.DRUG, "MESH:D005978")]
 
 
-def test_protein_tree_rule_of_the_lexicon_tool():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "ontology" / "tools" / "build_lexicon.py"
-    spec = importlib.util.spec_from_file_location("build_lexicon", path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)  # type: ignore[union-attr]
+def test_protein_tree_rule_of_the_lexicon_tool(tool):
     assert tool.is_protein(["D06.472.317.950", "D12.644.548.952"])  # a peptide hormone (VIP)
     assert not tool.is_protein(["D06.472.317.152.700", "D12.644.120.500"])  # a neuropeptide reagent (CCK-8)
     assert not tool.is_protein(["D12.644.456.448"])  # an oligopeptide (glutathione)
@@ -106,14 +107,7 @@ def test_disease_adjectives_name_the_disease_but_not_after_anti(nlp):
         ("diabetic", EntityType.DISEASE, "MESH:D003920")]
 
 
-def test_disease_adjective_rules_of_the_lexicon_tool():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "ontology" / "tools" / "build_lexicon.py"
-    spec = importlib.util.spec_from_file_location("build_lexicon", path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)  # type: ignore[union-attr]
+def test_disease_adjective_rules_of_the_lexicon_tool(tool):
     assert [tool.disease_adjectives(w) for w in ("Cirrhosis", "Leukemia", "Obesity", "Epilepsy", "Asthma")] == [
         ["cirrhotic"], ["leukemic"], ["obese"], ["epileptic"], ["asthmatic"]]
     assert tool.disease_adjectives("Carcinoma") == [] and tool.disease_adjectives("Brain Edema") == []
@@ -135,14 +129,7 @@ def test_supplementary_chemicals_are_recognised(nlp):
                    ("asenapine", EntityType.DRUG, "MESH:C522667")]
 
 
-def test_supplementary_chemical_filter_of_the_lexicon_tool(tmp_path):
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "ontology" / "tools" / "build_lexicon.py"
-    spec = importlib.util.spec_from_file_location("build_lexicon", path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)  # type: ignore[union-attr]
+def test_supplementary_chemical_filter_of_the_lexicon_tool(tool, tmp_path):
     supp = tmp_path / "supp.tsv"
     supp.write_text("C1\tcrocin\t\tD002338\nC2\tFOO protein, human\t\tD002338\nC3\tT 330\t\tD002338\n"
                     "C4\tacid, inverted\t\tD002338\nC5\tgadget\t\tD999999\nC6\tcarotenoids\t\tD002338\n",
@@ -203,14 +190,7 @@ def test_ions_title_case_mesh_words_acid_anions_and_chemical_stop_entries(nlp):
     assert spans(nlp, "The drug and the acid were mixed in a solution with a hormone and a vitamin.") == []
 
 
-def test_acid_anion_rule_of_the_lexicon_tool():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "ontology" / "tools" / "build_lexicon.py"
-    spec = importlib.util.spec_from_file_location("build_lexicon", path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)  # type: ignore[union-attr]
+def test_acid_anion_rule_of_the_lexicon_tool(tool):
     assert [tool.acid_anions(n) for n in ("Lactic Acid", "Folic Acid", "Acetic acid", "Amino Acids", "Acid")] == [
         ["lactate"], ["folate"], ["acetate"], [], []]
 
